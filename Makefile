@@ -1,0 +1,41 @@
+# kubetriage: `make demo` and `make test` work on a fresh machine (they build .venv first).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint eval run bench manifests clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kubetriage demo
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+
+eval: $(STAMP)
+	$(BIN)/kubetriage eval
+
+run: $(STAMP)
+	$(BIN)/python -m devtools.run_local
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+manifests: $(STAMP)
+	kubectl kustomize knative/
+
+clean:
+	rm -rf $(VENV) .kubetriage build *.egg-info

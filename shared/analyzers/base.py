@@ -1,0 +1,60 @@
+"""The Analyzer Protocol and the Evidence it reads.
+
+An analyzer recognises one failure family the way an SRE would: it reads the pod's status, its
+events, its logs and the objects around it through `Evidence`, and returns a `Finding` (or None).
+Every Evidence read is a recorded, checkpointed tool call, so a resumed investigation replays the
+same reads from its checkpoint instead of running them again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from shared.diagnosis import Finding
+from shared.incident import Incident
+from shared.tools.spec import ToolCall
+
+
+class Evidence(Protocol):
+    incident: Incident
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None: ...
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> list[dict[str, Any]]: ...
+
+    def logs(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        *,
+        previous: bool = False,
+        tail_lines: int | None = None,
+    ) -> str | None: ...
+
+    def events_for(self, kind: str, name: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        """Events whose involvedObject is this object, oldest first."""
+        ...
+
+
+class Analyzer(Protocol):
+    name: str
+
+    def handles(self, incident: Incident) -> bool:
+        """Cheap check: could this incident be this analyzer's kind of failure at all?"""
+        ...
+
+    def first_tools(self, incident: Incident) -> list[ToolCall]:
+        """Reads worth doing up front for this incident (the planner batches them)."""
+        ...
+
+    def conclude(self, evidence: Evidence) -> Finding | None:
+        """Read the evidence; return a Finding with evidence excerpts and a confidence, or None."""
+        ...

@@ -1,0 +1,1 @@
+"""Cluster access behind one Protocol: in-memory objects, kubectl dump snapshots, the live API."""

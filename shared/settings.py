@@ -1,0 +1,142 @@
+"""Settings read once from the environment, with defaults that work on a laptop."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from shared.errors import InvalidInput
+
+REDIS_URL: Final = "REDIS_URL"
+ANTHROPIC_API_KEY: Final = "ANTHROPIC_API_KEY"
+ANTHROPIC_BASE_URL: Final = "ANTHROPIC_BASE_URL"
+SNAPSHOT: Final = "KUBETRIAGE_SNAPSHOT"
+K_SINK: Final = "K_SINK"
+SLACK_WEBHOOK_URL: Final = "SLACK_WEBHOOK_URL"
+WEBHOOK_URL: Final = "KUBETRIAGE_WEBHOOK_URL"
+OTLP_ENDPOINT: Final = "OTEL_EXPORTER_OTLP_ENDPOINT"
+STATE_DIR: Final = "KUBETRIAGE_STATE_DIR"
+CLUSTER_NAME: Final = "KUBETRIAGE_CLUSTER"
+PLANNER: Final = "KUBETRIAGE_PLANNER"
+SPECIALIST_MODEL: Final = "KUBETRIAGE_SPECIALIST_MODEL"
+ROUTER_MODEL: Final = "KUBETRIAGE_ROUTER_MODEL"
+MAX_STEPS: Final = "KUBETRIAGE_MAX_STEPS"
+STEPS_PER_INVOCATION: Final = "KUBETRIAGE_STEPS_PER_INVOCATION"
+INVOCATION_BUDGET_S: Final = "KUBETRIAGE_INVOCATION_BUDGET_S"
+TOOL_TIMEOUT_S: Final = "KUBETRIAGE_TOOL_TIMEOUT_S"
+COALESCE_WINDOW_S: Final = "KUBETRIAGE_COALESCE_WINDOW_S"
+MEMORY_TTL_S: Final = "KUBETRIAGE_MEMORY_TTL_S"
+TOKEN_BUDGET: Final = "KUBETRIAGE_TOKEN_BUDGET"
+LEASE_TTL_S: Final = "KUBETRIAGE_LEASE_TTL_S"
+ADMISSION_LIMIT: Final = "KUBETRIAGE_ADMISSION_LIMIT"
+SPECIALIST_URLS: Final = "KUBETRIAGE_SPECIALIST_URLS"  # name=url,name=url (local multi-process mode)
+BROKER_URL: Final = "KUBETRIAGE_BROKER_URL"
+ALERTMANAGER_TOKEN: Final = "KUBETRIAGE_ALERTMANAGER_TOKEN"
+KUBECONFIG_CONTEXT: Final = "KUBETRIAGE_KUBE_CONTEXT"
+MODEL_SKIP_CONFIDENCE: Final = "KUBETRIAGE_MODEL_SKIP_CONFIDENCE"
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str | None = None
+    anthropic_api_key: str | None = None
+    anthropic_base_url: str | None = None
+    snapshot: str | None = None
+    k_sink: str | None = None
+    slack_webhook_url: str | None = None
+    webhook_url: str | None = None
+    otlp_endpoint: str | None = None
+    state_dir: str = ".kubetriage"
+    cluster_name: str = "default"
+    planner: str = "auto"  # auto: claude with a key, rules without
+    specialist_model: str = "claude-sonnet-4-6"
+    router_model: str = "claude-haiku-4-5"
+    max_steps: int = 24
+    steps_per_invocation: int = 12
+    invocation_budget_s: float = 240.0
+    tool_timeout_s: float = 10.0
+    coalesce_window_s: int = 600
+    memory_ttl_s: int = 7 * 24 * 3600
+    token_budget: int = 60_000
+    lease_ttl_s: int = 300
+    admission_limit: int = 600  # new investigations per minute per router
+    specialist_urls: Mapping[str, str] | None = None
+    broker_url: str | None = None
+    alertmanager_token: str | None = None
+    kube_context: str | None = None
+    model_skip_confidence: float = 0.85
+
+    @property
+    def planner_name(self) -> str:
+        if self.planner != "auto":
+            return self.planner
+        return "claude" if self.anthropic_api_key else "rules"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build Settings from an environment mapping; every bad value is reported at once."""
+        problems: list[str] = []
+
+        def text(name: str) -> str | None:
+            value = environ.get(name, "").strip()
+            return value or None
+
+        def number(name: str, default: float, kind: type = int) -> float:
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                value = kind(raw)
+            except ValueError:
+                problems.append(f"{name} must be a {kind.__name__}, got {raw!r}")
+                return default
+            if value <= 0:
+                problems.append(f"{name} must be positive, got {raw!r}")
+                return default
+            return value
+
+        planner = text(PLANNER) or "auto"
+        if planner not in ("auto", "rules", "claude"):
+            problems.append(f"{PLANNER} must be auto, rules or claude, got {planner!r}")
+        urls = None
+        if raw_urls := text(SPECIALIST_URLS):
+            urls = {}
+            for pair in raw_urls.split(","):
+                name, sep, url = pair.partition("=")
+                if not sep or not name.strip() or not url.strip():
+                    problems.append(f"{SPECIALIST_URLS} entries must be name=url, got {pair!r}")
+                    continue
+                urls[name.strip()] = url.strip()
+        settings = cls(
+            redis_url=text(REDIS_URL),
+            anthropic_api_key=text(ANTHROPIC_API_KEY),
+            anthropic_base_url=text(ANTHROPIC_BASE_URL),
+            snapshot=text(SNAPSHOT),
+            k_sink=text(K_SINK),
+            slack_webhook_url=text(SLACK_WEBHOOK_URL),
+            webhook_url=text(WEBHOOK_URL),
+            otlp_endpoint=text(OTLP_ENDPOINT),
+            state_dir=text(STATE_DIR) or ".kubetriage",
+            cluster_name=text(CLUSTER_NAME) or "default",
+            planner=planner,
+            specialist_model=text(SPECIALIST_MODEL) or "claude-sonnet-4-6",
+            router_model=text(ROUTER_MODEL) or "claude-haiku-4-5",
+            max_steps=int(number(MAX_STEPS, 24)),
+            steps_per_invocation=int(number(STEPS_PER_INVOCATION, 12)),
+            invocation_budget_s=float(number(INVOCATION_BUDGET_S, 240.0, float)),
+            tool_timeout_s=float(number(TOOL_TIMEOUT_S, 10.0, float)),
+            coalesce_window_s=int(number(COALESCE_WINDOW_S, 600)),
+            memory_ttl_s=int(number(MEMORY_TTL_S, 7 * 24 * 3600)),
+            token_budget=int(number(TOKEN_BUDGET, 60_000)),
+            lease_ttl_s=int(number(LEASE_TTL_S, 300)),
+            admission_limit=int(number(ADMISSION_LIMIT, 600)),
+            specialist_urls=urls,
+            broker_url=text(BROKER_URL),
+            alertmanager_token=text(ALERTMANAGER_TOKEN),
+            kube_context=text(KUBECONFIG_CONTEXT),
+            model_skip_confidence=float(number(MODEL_SKIP_CONFIDENCE, 0.85, float)),
+        )
+        if problems:
+            raise InvalidInput(problems)
+        return settings

@@ -1,0 +1,1 @@
+"""Read-only tools: each declared once as a ToolSpec, run by the executor."""
