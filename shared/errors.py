@@ -18,6 +18,10 @@ class InvalidInput(KubetriageError):
         super().__init__("; ".join(self.problems))
 
 
+class Unauthorized(KubetriageError):
+    """A request without the credentials its endpoint requires (401)."""
+
+
 class StoreError(KubetriageError):
     """The state store failed (answered with a 503 so the platform redelivers)."""
 

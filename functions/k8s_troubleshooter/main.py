@@ -1,0 +1,31 @@
+"""The Kubernetes troubleshooter: `investigation.requested` / `.continued` CloudEvents in."""
+
+import os
+
+import flask
+import functions_framework
+
+from shared.intake.http import cloudevent_from_http
+from shared.replies import reply_for_error
+from shared.runtime import K8S_TROUBLESHOOTER, build_specialist, open_state
+from shared.settings import Settings
+
+_specialist = None
+
+
+def _get_specialist():
+    global _specialist
+    if _specialist is None:
+        settings = Settings.from_env(os.environ)
+        _specialist = build_specialist(settings, open_state(settings), name=K8S_TROUBLESHOOTER)
+    return _specialist
+
+
+@functions_framework.http
+def handle(request: flask.Request) -> flask.Response:
+    try:
+        attrs, data = cloudevent_from_http(dict(request.headers), request.get_data())
+        reply = _get_specialist().handle(attrs, data)
+    except Exception as exc:  # noqa: BLE001 - the edge answers every failure with a status
+        reply = reply_for_error(exc)
+    return flask.make_response(flask.jsonify(reply.body), reply.status, reply.headers)

@@ -1,0 +1,25 @@
+"""The router function: CloudEvents on `/`, raw Alertmanager webhooks on `/alertmanager`."""
+
+import os
+
+import flask
+import functions_framework
+
+from shared.runtime import build_router, open_state
+from shared.settings import Settings
+
+_router = None
+
+
+def _get_router():
+    global _router
+    if _router is None:
+        settings = Settings.from_env(os.environ)
+        _router = build_router(settings, open_state(settings))
+    return _router
+
+
+@functions_framework.http
+def handle(request: flask.Request) -> flask.Response:
+    reply = _get_router().handle(request.path, dict(request.headers), request.get_data())
+    return flask.make_response(flask.jsonify(reply.body), reply.status, reply.headers)

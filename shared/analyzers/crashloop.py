@@ -1,0 +1,243 @@
+"""CrashLoopBackOff: the container starts and dies; the cause is in its exit and its last words.
+
+Reads, like an SRE: the container's lastState.terminated (exit code, reason, termination message),
+then `logs --previous` (the instance that died), and classifies the end of it (missing env var,
+missing file, bad command or flag, permission denied, port in use, or the application's own error).
+OOMKilled exits belong to the oomkilled analyzer; kills by a failing liveness probe to probes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from shared.analyzers import logsignals
+from shared.analyzers.base import Evidence
+from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint, warning_messages
+from shared.analyzers.target import ContainerState, container_states, target_pods
+from shared.diagnosis import Finding
+from shared.incident import Incident
+from shared.tools.spec import ToolCall
+
+EXIT_MEANINGS: Final = {
+    1: "a generic application error",
+    2: "a usage or argument error",
+    126: "the command is not executable",
+    127: "the command was not found",
+    128: "the container runtime could not start it",
+    134: "SIGABRT (the process aborted)",
+    137: "SIGKILL (killed: OOM, a failed liveness probe, or eviction)",
+    139: "SIGSEGV (segmentation fault)",
+    143: "SIGTERM (asked to stop and exited)",
+}
+
+
+def exit_meaning(code: int | None) -> str:
+    if code is None:
+        return "an unknown exit"
+    return EXIT_MEANINGS.get(code, f"exit code {code}")
+
+
+def _crashing(c: ContainerState) -> bool:
+    last = c.last_exit or {}
+    if c.waiting_reason == "CrashLoopBackOff":
+        return True
+    return bool(c.restarts) and bool(last) and last.get("exitCode", 0) != 0
+
+
+def _killed_by_probe(events: list[dict[str, Any]], container: str) -> bool:
+    for _reason, message in warning_messages(events, "Unhealthy", "Killing"):
+        if "liveness" in message.lower() or "startup" in message.lower():
+            return True
+    return any(
+        e.get("reason") == "Killing" and "failed liveness" in str(e.get("message", "")).lower()
+        for e in events
+    )
+
+
+class CrashLoopAnalyzer:
+    name = "crashloop"
+    family = "crashloop"
+
+    def handles(self, incident: Incident) -> bool:
+        return bool(incident.namespace)
+
+    def first_tools(self, incident: Incident) -> list[ToolCall]:
+        return []
+
+    def conclude(self, evidence: Evidence) -> Finding | None:
+        for pod in target_pods(evidence)[:3]:
+            for c in container_states(pod):
+                if c.init or not _crashing(c):
+                    continue
+                finding = self._explain(evidence, pod, c)
+                if finding is not None:
+                    return finding
+        return None
+
+    def _explain(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState) -> Finding | None:
+        last = dict(c.last_exit or {})
+        if last.get("reason") == "OOMKilled":
+            return None
+        code = last.get("exitCode")
+        pod_name, ns = name_of(pod), ns_of(pod)
+        events = events_of(evidence, pod)
+        if code in (137, 143) and _killed_by_probe(events, c.name):
+            return None
+        log = evidence.logs(ns, pod_name, c.name, previous=True, tail_lines=200)
+        if not log:
+            log = evidence.logs(ns, pod_name, c.name, tail_lines=200)
+        message = str(last.get("message") or "")
+        signal = logsignals.classify(message, code) or logsignals.classify(log, code)
+        target, workload = owner_hint(evidence, pod)
+        src_logs = f"logs {ns}/{pod_name}/{c.name} (previous)"
+        ev = [item(f"pod/{ns}/{pod_name} status",
+                   f"container {c.name}: {c.waiting_reason or 'restarting'}, restarts {c.restarts}, last exit "
+                   f"{code} ({last.get('reason', '?')})")]
+        base_cmds = [f"kubectl -n {ns} logs {pod_name} -c {c.name} --previous",
+                     f"kubectl -n {ns} describe pod {pod_name}"]
+        if signal is None:
+            return self._app_error(evidence, pod, c, code, log, ev, base_cmds, target, workload)
+        ev.append(item(src_logs if signal.line in (log or "") else f"pod/{ns}/{pod_name} termination message",
+                       signal.line))
+        return _FOR_SIGNAL[signal.category](pod, c, signal, ev, base_cmds, target, workload, code)
+
+    def _app_error(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState, code: int | None,
+                   log: str | None, ev: list[Any], cmds: list[str], target: str, workload: str) -> Finding:
+        line = logsignals.last_error_line(log)
+        ns, pod_name = ns_of(pod), name_of(pod)
+        if line:
+            ev.append(item(f"logs {ns}/{pod_name}/{c.name} (previous)", line))
+        said = f": the last error it logged was “{line[:200]}”" if line else " (it logged nothing)"
+        confidence = 0.72 if line else 0.55
+        if code in (137, 143):
+            confidence = 0.5
+        return make_finding(
+            "crashloop_app_error",
+            f"{workload}: container {c.name} crash-loops, exiting with {code} ({exit_meaning(code)})",
+            f"The {c.name} container of pod {pod_name} exits with code {code}, {exit_meaning(code)}, "
+            f"right after starting{said}. The application itself fails; Kubernetes only restarts it.",
+            ev,
+            [f"Fix the application error shown in the previous logs of {c.name}, or roll back {target} "
+             f"to the last working revision (kubectl -n {ns} rollout undo {target}).",
+             "Check what changed recently: image, configuration, and the dependencies it connects to."],
+            [*cmds, f"kubectl -n {ns} rollout history {target}"],
+            confidence,
+            self.name,
+        )
+
+
+def _declares_env(c: ContainerState, name: str) -> bool:
+    return any(e.get("name") == name for e in c.spec.get("env") or [])
+
+
+def _missing_env(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+    ns, var = ns_of(pod), signal.fact
+    declared = _declares_env(c, var)
+    where = ("it is declared in the pod spec but resolves empty or wrong" if declared else
+             "the container spec does not set it (neither env nor envFrom provides it)")
+    return make_finding(
+        "crashloop_missing_env",
+        f"{workload}: container {c.name} crash-loops because environment variable {var} is missing",
+        f"The {c.name} container exits ({code}) at startup because the required environment variable "
+        f"{var} is not set; {where}.",
+        ev,
+        [f"Set {var} on {target} (env, or a key in the ConfigMap/Secret it loads with envFrom).",
+         "Roll out and watch the pod become Ready."],
+        [*cmds, f"kubectl -n {ns} set env {target} {var}=<value>",
+         f"kubectl -n {ns} get {target} -o jsonpath='{{.spec.template.spec.containers[*].env}}'"],
+        0.82 if declared else 0.92,
+        "crashloop",
+    )
+
+
+def _missing_file(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+    ns, path = ns_of(pod), signal.fact
+    mounts = [m.get("mountPath", "") for m in c.spec.get("volumeMounts") or []]
+    covered = [m for m in mounts if path.startswith(m.rstrip("/") + "/") or path == m]
+    how = (f"{path} lies under the mount {covered[0]}, so the volume behind it lacks that file (check the "
+           f"ConfigMap/Secret keys or items/subPath)" if covered else
+           f"no volume is mounted at {path} or a parent directory, and the image does not contain it")
+    return make_finding(
+        "crashloop_missing_config_file",
+        f"{workload}: container {c.name} crash-loops because {path} does not exist",
+        f"The {c.name} container exits ({code}) because it cannot open its file {path}: {how}.",
+        ev,
+        [f"Provide {path}: mount the ConfigMap/Secret that holds it at the right path, or fix the key/items "
+         f"so the file name matches, on {target}.",
+         "Or point the application at the path where the file really is."],
+        [*cmds, f"kubectl -n {ns} get {target} -o jsonpath='{{.spec.template.spec.volumes}}'"],
+        0.9,
+        "crashloop",
+    )
+
+
+def _bad_command(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+    ns = ns_of(pod)
+    given = " ".join([*(c.spec.get("command") or []), *(c.spec.get("args") or [])]) or "the image's default"
+    return make_finding(
+        "crashloop_bad_command",
+        f"{workload}: container {c.name} crash-loops on a bad command or argument ({signal.fact})",
+        f"The {c.name} container exits ({code}) because its command line is wrong: “{signal.line[:160]}”. "
+        f"It runs `{given[:160]}`.",
+        ev,
+        [f"Fix command/args of container {c.name} in {target} ({signal.fact} is not accepted by the program "
+         f"or not in the image).",
+         "Check the program's --help for the image version you deploy."],
+        [*cmds, f"kubectl -n {ns} get {target} -o jsonpath='{{.spec.template.spec.containers[*].args}}'"],
+        0.88,
+        "crashloop",
+    )
+
+
+def _permission(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+    ns = ns_of(pod)
+    sc = {**(pod.get("spec") or {}).get("securityContext", {}), **(c.spec.get("securityContext") or {})}
+    who = ", ".join(f"{k}={v}" for k, v in sc.items() if k in ("runAsUser", "runAsNonRoot", "fsGroup",
+                                                               "readOnlyRootFilesystem")) or "default user"
+    return make_finding(
+        "crashloop_permission_denied",
+        f"{workload}: container {c.name} crash-loops with permission denied on {signal.fact}",
+        f"The {c.name} container exits ({code}) because it may not use {signal.fact} "
+        f"(“{signal.line[:160]}”); it runs with {who}.",
+        ev,
+        [f"Give the container's user access to {signal.fact}: set securityContext.fsGroup / runAsUser on "
+         f"{target}, mount a writable volume (emptyDir) there, or fix the file ownership in the image.",
+         "For a port below 1024 as non-root, listen on a high port or add NET_BIND_SERVICE."],
+        [*cmds, f"kubectl -n {ns} get {target} -o jsonpath='{{.spec.template.spec.securityContext}}'"],
+        0.88,
+        "crashloop",
+    )
+
+
+def _port_in_use(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+    ns, port = ns_of(pod), signal.fact
+    holders = [
+        other.get("name") for other in (pod.get("spec") or {}).get("containers") or []
+        if other.get("name") != c.name and any(str(p.get("containerPort")) == port for p in other.get("ports") or [])
+    ]
+    host_net = (pod.get("spec") or {}).get("hostNetwork")
+    why = (f"container {holders[0]} in the same pod already listens on it" if holders else
+           "the node's network namespace already has it bound (hostNetwork)" if host_net else
+           "another process in the pod's network namespace already holds it")
+    return make_finding(
+        "crashloop_port_in_use",
+        f"{workload}: container {c.name} crash-loops because port {port} is already in use",
+        f"The {c.name} container exits ({code}) because it cannot bind port {port}: {why}.",
+        ev,
+        [f"Make {c.name} listen on a free port (and update containerPort, probes and the Service "
+         f"targetPort), or move the other listener off {port}, in {target}."],
+        [*cmds, f"kubectl -n {ns} get pod {name_of(pod)} -o jsonpath='{{.spec.containers[*].ports}}'"],
+        0.9,
+        "crashloop",
+    )
+
+
+_FOR_SIGNAL: Final = {
+    "crashloop_missing_env": _missing_env,
+    "crashloop_missing_config_file": _missing_file,
+    "crashloop_bad_command": _bad_command,
+    "crashloop_permission_denied": _permission,
+    "crashloop_port_in_use": _port_in_use,
+}
+
+ANALYZER: Final = CrashLoopAnalyzer()

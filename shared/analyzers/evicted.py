@@ -1,0 +1,68 @@
+"""Evicted pods: the kubelet killed them because their node ran low on memory or disk."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from shared.analyzers.base import Evidence
+from shared.analyzers.facts import item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.target import pods_of_workload, target_pods, target_workload
+from shared.diagnosis import Finding
+from shared.incident import Incident
+from shared.tools.spec import ToolCall
+
+_LOW = re.compile(r"low on resource: ([\w-]+)", re.I)
+_USING = re.compile(r"Container ([\w-]+) was using (\S+), (?:request|which exceeds its request) (?:is )?(\S+)?", re.I)
+
+
+def _evicted(pod: dict[str, Any]) -> bool:
+    status = pod.get("status") or {}
+    return status.get("reason") == "Evicted" or "evict" in str(status.get("message", "")).lower()
+
+
+class EvictedAnalyzer:
+    name = "evicted"
+    family = "eviction"
+
+    def handles(self, incident: Incident) -> bool:
+        return bool(incident.namespace)
+
+    def first_tools(self, incident: Incident) -> list[ToolCall]:
+        return []
+
+    def conclude(self, evidence: Evidence) -> Finding | None:
+        pods = target_pods(evidence)
+        workload = target_workload(evidence)
+        if workload is not None:
+            pods = pods + [p for p in pods_of_workload(evidence, workload) if p not in pods]
+        evicted = [p for p in pods if _evicted(p)]
+        if not evicted:
+            return None
+        pod = evicted[0]
+        ns, pod_name = ns_of(pod), name_of(pod)
+        status = pod.get("status") or {}
+        message = str(status.get("message", ""))
+        node = (pod.get("spec") or {}).get("nodeName") or status.get("nominatedNodeName") or "its node"
+        resource = (m.group(1) if (m := _LOW.search(message)) else "a resource")
+        using = _USING.search(message)
+        hog = f" Container {using.group(1)} was using {using.group(2)}" + (
+            f" against a request of {using.group(3)}." if using and using.group(3) else ".") if using else ""
+        target, workload_name = owner_hint(evidence, pod)
+        return make_finding(
+            "evicted_node_pressure",
+            f"{workload_name}: pod {pod_name} was evicted: node {node} ran low on {resource}",
+            f"The kubelet on node {node} evicted pod {pod_name} because the node was low on {resource} "
+            f"({len(evicted)} evicted pod(s) of this workload).{hog}",
+            [item(f"pod/{ns}/{pod_name} status", f"phase {status.get('phase')}, reason Evicted: {message}")],
+            [f"Set {resource} requests/limits that match real usage for {target} so the scheduler accounts for "
+             f"it, reduce what fills {resource} on {node} (logs, emptyDir, caches), or add node capacity.",
+             "Delete the Failed evicted pods once fixed."],
+            [f"kubectl describe node {node}", f"kubectl -n {ns} get pods --field-selector status.phase=Failed",
+             f"kubectl -n {ns} delete pods --field-selector status.phase=Failed"],
+            0.93,
+            self.name,
+        )
+
+
+ANALYZER: Final = EvictedAnalyzer()

@@ -1,0 +1,84 @@
+"""Small readers shared by analyzers: names, event messages, excerpts, findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from shared.analyzers.base import Evidence
+from shared.diagnosis import EvidenceItem, Finding
+
+
+def name_of(obj: Mapping[str, Any]) -> str:
+    return (obj.get("metadata") or {}).get("name", "")
+
+
+def ns_of(obj: Mapping[str, Any]) -> str:
+    return (obj.get("metadata") or {}).get("namespace", "")
+
+
+def ref(obj: Mapping[str, Any]) -> str:
+    """`pod/shop/api-7c9-x2` style reference used in evidence sources."""
+    kind = str(obj.get("kind", "")).lower()
+    ns = ns_of(obj)
+    return f"{kind}/{ns}/{name_of(obj)}" if ns else f"{kind}/{name_of(obj)}"
+
+
+def events_of(evidence: Evidence, obj: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return evidence.events_for(str(obj.get("kind", "Pod")), name_of(obj), ns_of(obj) or None)
+
+
+def warning_messages(events: Iterable[Mapping[str, Any]], *reasons: str) -> list[tuple[str, str]]:
+    """(reason, message) of Warning events, newest last, optionally only some reasons."""
+    out = []
+    for e in events:
+        if e.get("type", "Warning") != "Warning":
+            continue
+        if reasons and e.get("reason") not in reasons:
+            continue
+        out.append((str(e.get("reason", "")), str(e.get("message", ""))))
+    return out
+
+
+def short(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def item(source: str, excerpt: str) -> EvidenceItem:
+    return EvidenceItem(source, short(excerpt))
+
+
+def make_finding(
+    category: str,
+    summary: str,
+    root_cause: str,
+    evidence: Iterable[EvidenceItem],
+    recommendations: Iterable[str],
+    commands: Iterable[str],
+    confidence: float,
+    analyzer: str,
+) -> Finding:
+    return Finding(
+        category=category,
+        summary=summary,
+        root_cause=root_cause,
+        evidence=tuple(evidence),
+        recommendations=tuple(recommendations),
+        commands=tuple(commands),
+        confidence=round(min(max(confidence, 0.0), 0.99), 2),
+        analyzer=analyzer,
+    )
+
+
+def owner_hint(evidence: Evidence, pod: Mapping[str, Any]) -> tuple[str, str]:
+    """(`deploy/api` style kubectl target, human description) for the pod's workload."""
+    from shared.analyzers.target import workload_of
+
+    found = workload_of(evidence, pod)
+    if not found:
+        return f"pod/{name_of(pod)}", f"pod {name_of(pod)}"
+    kind, name, _ = found
+    short_kind = {"Deployment": "deploy", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job",
+                  "CronJob": "cronjob", "ReplicaSet": "rs"}.get(kind, kind.lower())
+    return f"{short_kind}/{name}", f"{kind} {name}"

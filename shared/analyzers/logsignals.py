@@ -1,0 +1,142 @@
+"""Reading a dying container's last words: which known failure a log line names, and the fact in it.
+
+Patterns cover many runtimes (Go, Python, Java/Spring, Node.js, Rust, shell). The LAST matching
+line wins: the fatal line near the end is the cause; earlier errors are often red herrings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+ENV = r"[A-Z][A-Z0-9_]{2,}"
+
+
+@dataclass(frozen=True)
+class LogSignal:
+    category: str
+    fact: str  # the variable, path, port, flag or command the line names
+    line: str
+
+
+def _p(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_MISSING_ENV: Final = tuple(re.compile(p) for p in (
+    rf"KeyError: ['\"]({ENV})['\"]",
+    rf"required key ({ENV}) missing value",
+    rf"(?i:environment variable|env var(?:iable)?|env)\s+[\"'`]?({ENV})[\"'`]?\s+(?i:is\s+)?(?i:not set|unset|"
+    rf"missing|required|must be set|is required|not defined|undefined|empty|not provided)",
+    rf"(?i:missing|required|undefined|unset)\s+(?i:required\s+)?(?i:environment variables?|env vars?|env|"
+    rf"configuration|config|setting|variable)s?:?\s+[\"'`\[]?({ENV})",
+    rf"\b({ENV}): (?:parameter (?:null or )?not set|unbound variable)",
+    rf"\b({ENV})\b[\"'`]? (?:must be set|is not set|is required|not set|is missing|is undefined|is empty|"
+    rf"must be provided|must be defined|not defined)",
+    r"Could not resolve placeholder '([\w.-]+)'",
+    rf"process\.env\.({ENV}) is (?:undefined|required|not set)",
+    rf"getenv\(\"?({ENV})\"?\)",
+    rf"os\.environ\[['\"]({ENV})['\"]\]",
+))
+_MISSING_FILE: Final = tuple(_p(p) for p in (
+    r"open (/[\w./@-]+): no such file or directory",
+    r"ENOENT: no such file or directory, (?:open|stat|scandir|lstat) '(/[^']+)'",
+    r"No such file or directory: ['\"](/[^'\"]+)['\"]",
+    r"java\.io\.FileNotFoundException: (/\S+) \(No such file or directory\)",
+    r"(?:config(?:uration)?|settings|properties|certificate|key|file)\s+(?:file\s+)?['\"`]?(/[\w./@-]+)['\"`]?"
+    r"\s*(?:was\s+)?(?:not found|does not exist|is missing|missing|cannot be found|could not be (?:found|read|opened))",
+    r"(?:cannot|could not|unable to|failed to) (?:open|read|load|find|stat)(?: config(?:uration)?)?(?: file)?:?"
+    r"\s*['\"`]?(/[\w./@-]+)['\"`]?(?::| -|,)?\s*(?:no such file|not found|does not exist|ENOENT)",
+    r"(/[\w./@-]+\.(?:ya?ml|json|toml|ini|conf|cfg|properties|xml|pem|crt|key|env)):? (?:no such file|not found|"
+    r"does not exist)",
+))
+_PERMISSION: Final = tuple(_p(p) for p in (
+    r"PermissionError: \[Errno 13\] Permission denied: ['\"]([^'\"]+)['\"]",
+    r"EACCES: permission denied, \w+ '([^']+)'",
+    r"(/[\w./@-]+)['\"]?:? (?:\(Permission denied\)|permission denied|Read-only file system|"
+    r"operation not permitted)",
+    r"(?:open|mkdir|create|write|chmod|chown|read)\s+['\"]?(/[\w./@-]+)['\"]?: (?:permission denied|"
+    r"read-only file system|operation not permitted)",
+    r"listen tcp [\d.]*:(\d{1,3}): bind: permission denied",
+    r"(Read-only file system)",
+))
+_NOT_FILE_PERMISSION: Final = _p(
+    r"access denied for user|AccessDenied|permission denied for (?:table|relation|database|schema|sequence)|"
+    r"not authorized to perform|AuthorizationFailed|403 Forbidden|is forbidden: User"
+)
+_PORT_IN_USE: Final = tuple(_p(p) for p in (
+    r"listen tcp [\w.\[\]:]*?:(\d{2,5}): bind: address already in use",
+    r"EADDRINUSE: address already in use [\w.:\[\]]*?:(\d{2,5})",
+    r"Port (\d{2,5}) (?:was|is) already in use",
+    r"address already in use.*?(?:port|:)\s?(\d{2,5})",
+    r"(?:port|:)\s?(\d{2,5}).*?address already in use",
+    r"Address already in use \(os error 98\).*?(\d{2,5})?",
+    r"bind\(\) to [\d.:\[\]]*:(\d{2,5}) failed \(98: Address (?:already )?in use\)",
+    r"(address already in use|EADDRINUSE)",
+))
+_BAD_COMMAND: Final = tuple(_p(p) for p in (
+    r"flag provided but not defined: (-[\w-]+)",
+    r"(?:unknown|unrecognized|invalid) (?:flag|option|argument|shorthand flag)s?:? ['\"`]?(--?[\w-]+(?:=\S+)?)",
+    r"error: unrecognized arguments: (.+)",
+    r"Error: unknown command \"?(\S+?)\"? for",
+    r"exec: \"?([^\s\":]+)\"?: (?:executable file not found|not found)",
+    r"(?:/bin/sh|sh|bash|/bin/bash): (?:line \d+: )?([^\s:]+): (?:command )?not found",
+    r"([^\s:]+): command not found",
+    r"exec (\S+): (?:no such file or directory|exec format error)",
+    r"Error: Could not find or load main class (\S+)",
+    r"Unrecognized option: (\S+)",
+))
+_USAGE: Final = _p(r"^\s*(?:usage|Usage of \S+):")
+
+
+def _last_match(lines: list[str], patterns: tuple[re.Pattern[str], ...]) -> tuple[str, str] | None:
+    for line in reversed(lines):
+        for pattern in patterns:
+            if m := pattern.search(line):
+                fact = next((g for g in m.groups() if g), m.group(0)) if m.groups() else m.group(0)
+                return fact.strip().rstrip(".,;:'\")"), line.strip()
+    return None
+
+
+def classify(text: str | None, exit_code: int | None = None, tail: int = 80) -> LogSignal | None:
+    """The known failure the end of a log names, or None. Checked most specific first."""
+    if not text:
+        return None
+    lines = [ln for ln in text.splitlines() if ln.strip()][-tail:]
+    if found := _last_match(lines, _MISSING_ENV):
+        return LogSignal("crashloop_missing_env", *found)
+    if found := _last_match(lines, _PORT_IN_USE):
+        return LogSignal("crashloop_port_in_use", *found)
+    perm = _last_match(lines, _PERMISSION)
+    if perm and not _NOT_FILE_PERMISSION.search(perm[1]):
+        return LogSignal("crashloop_permission_denied", *perm)
+    if found := _last_match(lines, _MISSING_FILE):
+        return LogSignal("crashloop_missing_config_file", *found)
+    if found := _last_match(lines, _BAD_COMMAND):
+        return LogSignal("crashloop_bad_command", *found)
+    if exit_code in (2, 64) and any(_USAGE.search(ln) for ln in lines[-30:]):
+        usage = next(ln for ln in lines[-30:] if _USAGE.search(ln))
+        return LogSignal("crashloop_bad_command", usage.strip(), usage.strip())
+    return None
+
+
+_ERRORISH: Final = _p(
+    r"\b(fatal|panic|error|exception|traceback|failed|failure|cannot|could not|unable to|refused|denied|"
+    r"timeout|timed out|crash|abort|killed|segmentation fault|caused by)\b|^\w+(Error|Exception)\b|level\W+(error|fatal)"
+)
+_NOISE: Final = _p(r"^\s*(at |File \"|\.\.\. \d+ more|\^|~)|^\s*$|goroutine \d+|^\s*/\S+\.go:\d+")
+
+
+def last_error_line(text: str | None, tail: int = 60) -> str | None:
+    """The line a person would quote as the crash: a `Caused by:` or the last error-ish line."""
+    if not text:
+        return None
+    lines = [ln for ln in text.splitlines() if ln.strip()][-tail:]
+    caused = [ln for ln in lines if ln.strip().startswith("Caused by:")]
+    if caused:
+        return caused[-1].strip()
+    for line in reversed(lines):
+        if _ERRORISH.search(line) and not _NOISE.search(line):
+            return line.strip()
+    return lines[-1].strip() if lines else None

@@ -1,0 +1,78 @@
+"""RunContainerError / StartError: the runtime cannot start the entrypoint (missing, not executable, wrong arch)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from shared.analyzers.base import Evidence
+from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.target import container_states, target_pods
+from shared.diagnosis import Finding
+from shared.incident import Incident
+from shared.tools.spec import ToolCall
+
+_EXEC = re.compile(r"exec: \"?([^\s\":]+)\"?: (executable file not found in \$PATH|no such file or directory|"
+                   r"permission denied)|exec (\S+): (no such file or directory|exec format error|permission denied)|"
+                   r"(exec format error)", re.I)
+_START_ERRORS = ("RunContainerError", "StartError", "ContainerCannotRun", "CreateContainerError")
+
+
+class RunContainerAnalyzer:
+    name = "run_container"
+    family = "run_container"
+
+    def handles(self, incident: Incident) -> bool:
+        return bool(incident.namespace)
+
+    def first_tools(self, incident: Incident) -> list[ToolCall]:
+        return []
+
+    def conclude(self, evidence: Evidence) -> Finding | None:
+        for pod in target_pods(evidence)[:3]:
+            for c in container_states(pod):
+                last = c.last_exit or {}
+                texts = [c.waiting_message or "", str(last.get("message") or "")]
+                started = c.waiting_reason in _START_ERRORS or last.get("reason") in _START_ERRORS or (
+                    last.get("exitCode") in (126, 127, 128) and "exec" in texts[1].lower())
+                if not started:
+                    continue
+                texts += [str(e.get("message", "")) for e in events_of(evidence, pod) if e.get("reason") == "Failed"]
+                for text in texts:
+                    if m := _EXEC.search(text):
+                        return self._finding(evidence, pod, c, m, text)
+        return None
+
+    def _finding(self, evidence: Evidence, pod: dict[str, Any], c: Any, m: re.Match[str], text: str) -> Finding:
+        ns, pod_name = ns_of(pod), name_of(pod)
+        command = m.group(1) or m.group(3) or " ".join(c.spec.get("command") or []) or "the entrypoint"
+        problem = (m.group(2) or m.group(4) or m.group(5) or "").lower()
+        target, workload = owner_hint(evidence, pod)
+        node = evidence.get("nodes", (pod.get("spec") or {}).get("nodeName", "")) if "format" in problem else None
+        arch = ((node or {}).get("metadata") or {}).get("labels", {}).get("kubernetes.io/arch")
+        if "format" in problem:
+            why = (f"the image's binary is built for another CPU architecture than the node"
+                   f"{f' ({arch})' if arch else ''} (exec format error)")
+            fix = f"Build/push a multi-arch image (or one for {arch or 'the node architecture'}) for {target}."
+        elif "permission" in problem:
+            why = f"{command} is not executable in the image"
+            fix = f"Make {command} executable in the image (chmod +x) or run it through its interpreter."
+        else:
+            why = f"{command} does not exist in the image (not on $PATH or at that path)"
+            fix = (f"Fix command/args of {c.name} in {target} to a binary that exists in {c.spec.get('image')}, "
+                   "or drop the override to use the image's entrypoint.")
+        return make_finding(
+            "run_container_error_bad_entrypoint",
+            f"{workload}: container {c.name} cannot start: {why}",
+            f"The runtime fails to start container {c.name} of pod {pod_name}: {why} (“{text[:200]}”).",
+            [item(f"pod/{ns}/{pod_name} status", f"container {c.name}: {c.waiting_reason or 'terminated'}"),
+             item(f"pod/{ns}/{pod_name} message", text)],
+            [fix],
+            [f"kubectl -n {ns} describe pod {pod_name}",
+             f"kubectl -n {ns} get {target} -o jsonpath='{{.spec.template.spec.containers[*].command}}'"],
+            0.92,
+            self.name,
+        )
+
+
+ANALYZER: Final = RunContainerAnalyzer()

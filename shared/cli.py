@@ -1,0 +1,166 @@
+"""The `kubetriage` command: diagnose one incident, evaluate a scenario suite, run the demo."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from shared.settings import Settings
+
+log = logging.getLogger("kubetriage")
+
+TRIGGERS = {"event": "event.json", "alert": "alert.json", "ask": "ask.json"}
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=os.environ.get("KUBETRIAGE_LOG_LEVEL", "WARNING"), stream=sys.stderr)
+    try:
+        settings = Settings.from_env(os.environ if environ is None else environ)
+    except Exception as exc:  # noqa: BLE001 - one line for a person
+        print(f"kubetriage: bad settings: {exc}", file=sys.stderr)
+        return 2
+    return args.run(args, settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kubetriage", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    diag = sub.add_parser("diagnose", help="one incident through the whole path against a snapshot")
+    diag.add_argument("--snapshot", required=True, help="a kubectl cluster-info dump directory")
+    trigger = diag.add_mutually_exclusive_group(required=True)
+    trigger.add_argument("--event", help="a core/v1 Event as ApiServerSource delivers it")
+    trigger.add_argument("--alert", help="an Alertmanager v4 webhook payload")
+    trigger.add_argument("--ask", help="a manual request {namespace, pod?, workload?, question?}")
+    diag.add_argument("--json", action="store_true", help="print the diagnosis object alone")
+    diag.set_defaults(run=_cmd_diagnose)
+    ev = sub.add_parser("eval", help="score the troubleshooter on a scenario suite")
+    ev.add_argument("suite", nargs="?", help="a directory of scenarios (default: the bundled suite)")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(run=_cmd_eval)
+    demo = sub.add_parser("demo", help="replay the bundled incidents on the embedded defaults")
+    demo.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def request_for(kind: str, payload: bytes) -> tuple[str, dict[str, str]]:
+    """The path and headers a trigger file arrives with, as its real sender would post it."""
+    if kind == "alert":
+        return "/alertmanager", {"Content-Type": "application/json"}
+    if kind == "ask":
+        ce_type, source = "io.kubetriage.diagnosis.requested", "/kubetriage/cli"
+    else:
+        ce_type, source = "dev.knative.apiserver.resource.update", "https://kubernetes.default.svc"
+    import hashlib
+
+    return "/", {
+        "Content-Type": "application/json",
+        "ce-specversion": "1.0",
+        "ce-type": ce_type,
+        "ce-source": source,
+        "ce-id": hashlib.sha256(payload).hexdigest()[:32],
+    }
+
+
+def diagnose(
+    settings: Settings, snapshot: str | Path, kind: str, payload: bytes, store: Any = None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Run one trigger through router and troubleshooter in-process; the diagnoses and the router's reply."""
+    from shared.cluster.snapshot import load_snapshot
+    from shared.runtime import build_local
+
+    with tempfile.TemporaryDirectory(prefix="kubetriage-") as tmp:
+        local = replace(settings, snapshot=str(snapshot), state_dir=tmp, redis_url=None, k_sink=None,
+                        slack_webhook_url=None, webhook_url=None, alertmanager_token=None)
+        if store is None:
+            from shared.stores.sqlite import SqliteStore
+
+            store = SqliteStore(str(Path(tmp) / "state.sqlite3"))
+        out = io.StringIO()
+        router, emitter = build_local(local, store, stream=out, as_json=True,
+                                      cluster=load_snapshot(snapshot))
+        path, headers = request_for(kind, payload)
+        reply = router.handle(path, headers, payload)
+        emitter.drain()
+        diagnoses = [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
+        return diagnoses, {"status": reply.status, **reply.body}
+
+
+def _cmd_diagnose(args: argparse.Namespace, settings: Settings) -> int:
+    kind = next(k for k in TRIGGERS if getattr(args, k))
+    path = Path(getattr(args, kind))
+    if not Path(args.snapshot).is_dir():
+        print(f"kubetriage: snapshot {args.snapshot} is not a directory", file=sys.stderr)
+        return 2
+    try:
+        payload = path.read_bytes()
+    except OSError as exc:
+        print(f"kubetriage: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    diagnoses, reply = diagnose(settings, args.snapshot, kind, payload)
+    if not diagnoses:
+        print(f"kubetriage: no diagnosis: {_why_none(reply)}", file=sys.stderr)
+        return 1
+    from shared.diagnosis import Diagnosis
+    from shared.sinks.stdout import render_text
+
+    for d in diagnoses:
+        print(json.dumps(d, indent=2, sort_keys=True) if args.json else render_text(Diagnosis.from_dict(d)))
+    return 0
+
+
+def _why_none(reply: Mapping[str, Any]) -> str:
+    if reply.get("status", 200) >= 400:
+        problems = reply.get("problems") or [reply.get("error", "rejected")]
+        return f"the router rejected the input ({reply['status']}): {'; '.join(map(str, problems))}"
+    dropped = reply.get("dropped") or []
+    if dropped and not reply.get("accepted"):
+        return "dropped as noise: " + "; ".join(d.get("reason", "?") for d in dropped)
+    return "the investigation produced no diagnosis"
+
+
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from shared.evaluation import evaluate_suite, format_table
+
+    suite = Path(args.suite) if args.suite else _bundled_suite(settings)
+    if not suite.is_dir():
+        print(f"kubetriage: suite {suite} is not a directory", file=sys.stderr)
+        return 2
+    results = evaluate_suite(settings, suite)
+    if not results:
+        print(f"kubetriage: no scenario (a directory with expected.json) under {suite}", file=sys.stderr)
+        return 2
+    if args.json:
+        correct = sum(r["correct"] for r in results)
+        print(json.dumps({"results": results, "correct": correct, "total": len(results),
+                          "accuracy": correct / len(results)}, indent=2))
+    else:
+        print(format_table(results))
+    return 0
+
+
+def _bundled_suite(settings: Settings) -> Path:
+    from devtools.scenarios import render_suite
+
+    out = Path(settings.state_dir) / "suite"
+    render_suite(out)
+    return out
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from shared.demo import run_demo
+
+    return run_demo(settings, sys.stdout)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

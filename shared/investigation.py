@@ -1,0 +1,291 @@
+"""The specialist's bounded investigation loop: analyzers first, then (optionally) the model.
+
+Every tool call and every model step is checkpointed under the investigation's lease, so an
+invocation that runs out of budget (or dies) leaves a state the next invocation resumes from
+without running a finished tool again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from shared.analyzers.base import Analyzer
+from shared.diagnosis import Diagnosis, Finding, Tokens
+from shared.errors import InvalidInput
+from shared.evidence import RecordedEvidence
+from shared.incident import Incident
+from shared.planners import rules
+from shared.ports import KeyValueStore
+from shared.settings import Settings
+from shared.state import checkpoints, coalescing, leases, memory
+from shared.tools.spec import ToolCall, ToolResult
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_TTL_S: Final = 7 * 24 * 3600
+BUDGET_EXHAUSTED: Final = "the investigation's step budget is exhausted; no more reads"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one invocation achieved: a diagnosis, or progress to continue from."""
+
+    finished: bool
+    diagnosis: Diagnosis | None = None
+    steps: int = 0
+
+
+@dataclass
+class Investigator:
+    """Runs investigations for one specialist against one cluster and store."""
+
+    settings: Settings
+    store: KeyValueStore
+    run_tool: Callable[[ToolCall], ToolResult]  # the executor: never raises
+    analyzers: Mapping[str, Analyzer]
+    specialist: str = "k8s_troubleshooter"
+    model_planner: Any = None  # shared.planners.claude.ClaudePlanner when the planner is claude
+    render: Callable[[ToolResult], str] | None = None
+    clock: Callable[[], float] = time.monotonic
+    holder: str = field(default_factory=lambda: f"inv-{time.time_ns()}")
+
+    def advance(self, investigation_id: str, incident: Incident | None = None) -> Outcome:
+        """Take the lease, advance the investigation within this invocation's budgets, save.
+
+        Raises LeaseHeld when another invocation holds it (the edge answers 409).
+        """
+        lease = leases.acquire(self.store, investigation_id, self.holder, self.settings.lease_ttl_s)
+        try:
+            cp = checkpoints.load(self.store, investigation_id)
+            if cp is None:
+                cp = self._new_checkpoint(investigation_id, incident)
+            run = _Run(self, cp, lease)
+            if cp.get("diagnosis") is None:
+                diagnosis = run.investigate()
+                if diagnosis is None:
+                    run.save()
+                    return Outcome(finished=False, steps=run.steps_now)
+                cp["diagnosis"] = diagnosis.to_dict()
+                run.save()
+            diagnosis = Diagnosis.from_dict(cp["diagnosis"])
+            return Outcome(finished=True, diagnosis=diagnosis, steps=run.steps_now)
+        finally:
+            leases.release(self.store, lease)
+
+    def _new_checkpoint(self, investigation_id: str, incident: Incident | None) -> dict[str, Any]:
+        if incident is None:
+            incident = coalescing.load_incident(self.store, investigation_id)
+        if incident is None:
+            raise InvalidInput(f"unknown investigation {investigation_id!r}: no incident stored for it")
+        return {
+            "investigation_id": investigation_id,
+            "incident": incident.to_dict(),
+            "specialist": self.specialist,
+            "started_at": _now_iso(),
+            "steps": 0,
+            "tool_calls": 0,
+            "results": {},
+            "findings": None,
+            "session": {},
+            "model_done": False,
+            "exhausted": False,
+            "degraded": False,
+            "notes": [],
+        }
+
+
+class _Run:
+    """One invocation's pass over a checkpoint."""
+
+    def __init__(self, inv: Investigator, cp: dict[str, Any], lease: leases.Lease) -> None:
+        self.inv = inv
+        self.cp = cp
+        self.lease = lease
+        self.steps_now = 0
+        self.deadline = inv.clock() + inv.settings.invocation_budget_s
+        self.incident = Incident.from_dict(cp["incident"])
+
+    def save(self) -> None:
+        checkpoints.save(self.inv.store, self.lease, self.cp, CHECKPOINT_TTL_S)
+
+    def _invocation_spent(self) -> bool:
+        settings = self.inv.settings
+        return self.steps_now >= settings.steps_per_invocation or self.inv.clock() >= self.deadline
+
+    def _total_spent(self) -> bool:
+        return self.cp["steps"] >= self.inv.settings.max_steps
+
+    def _read(self, call: ToolCall) -> ToolResult:
+        """The analyzers' reads: replayed from the checkpoint, else run and checkpointed."""
+        key = call.call_id or call.key
+        done = self.cp["results"].get(key)
+        if done is not None:
+            return ToolResult.from_dict(done)
+        if self._total_spent():
+            self.cp["exhausted"] = True
+            return ToolResult(call.tool, call.args, ok=False, error=BUDGET_EXHAUSTED)
+        if self._invocation_spent():
+            raise rules.StopReading
+        result = self.inv.run_tool(call)
+        self.cp["results"][key] = result.to_dict()
+        self.cp["steps"] += 1
+        self.cp["tool_calls"] += 1
+        self.steps_now += 1
+        self.save()
+        return result
+
+    def _model_tool(self, call: ToolCall) -> ToolResult:
+        result = self.inv.run_tool(call)
+        self.cp["tool_calls"] += 1
+        return result
+
+    def investigate(self) -> Diagnosis | None:
+        if self.cp["findings"] is None:
+            evidence = RecordedEvidence(self.incident, self._read)
+            try:
+                findings = rules.analyze(self.inv.analyzers, evidence)
+            except rules.StopReading:
+                return None
+            self.cp["findings"] = [f.to_dict() for f in findings]
+            self.save()
+        findings = [Finding.from_dict(f) for f in self.cp["findings"]]
+        final = findings[0] if findings else None
+        planner_name = "rules"
+        if self.inv.model_planner is not None:
+            planner_name = self.inv.model_planner.name
+            if not self.cp["model_done"]:
+                outcome = self._consult_model(findings)
+                if outcome is _CONTINUE:
+                    return None
+                self.cp["model_done"] = True
+                self.cp["model_finding"] = outcome.to_dict() if outcome else None
+            if self.cp.get("model_finding"):
+                final = Finding.from_dict(self.cp["model_finding"])
+        return self._diagnosis(final, planner_name)
+
+    def _consult_model(self, findings: Sequence[Finding]) -> Finding | None | object:
+        settings = self.inv.settings
+        best = findings[0] if findings else None
+        if best is not None and best.confidence >= settings.model_skip_confidence:
+            self.cp["notes"].append("analyzer finding was confident; no model call needed")
+            return best
+        recurring = memory.last_for_fingerprint(self.inv.store, self.incident, settings.memory_ttl_s)
+        if recurring is not None and (best is None or best.category == recurring.get("category")):
+            self.cp["notes"].append(
+                f"recurring incident: answered from diagnosis {recurring.get('investigation_id')}"
+            )
+            return _finding_from_diagnosis(recurring)
+        from shared.planners.model_client import ModelUnavailable
+
+        prior = memory.recall(self.inv.store, self.incident)
+        session = self.cp["session"]
+        while True:
+            if self._total_spent():
+                self.cp["exhausted"] = True
+                return best
+            if self._invocation_spent():
+                return _CONTINUE
+            try:
+                step = self.inv.model_planner.step(
+                    session, self.incident, findings, prior, self._model_tool, self.inv.render
+                )
+            except ModelUnavailable as exc:
+                log.warning("model unavailable; finishing with the rules planner", extra={"error": str(exc)})
+                self.cp["degraded"] = True
+                self.cp["notes"].append(f"model unavailable ({exc}); diagnosis from the rules planner")
+                return best
+            self.cp["steps"] += 1
+            self.steps_now += 1
+            self.save()
+            if step.done:
+                if getattr(step, "budget_exhausted", False):
+                    self.cp["notes"].append("token budget reached")
+                return step.finding or best
+
+    def _diagnosis(self, finding: Finding | None, planner: str) -> Diagnosis:
+        cp = self.cp
+        tokens = Tokens(**{k: int(v) for k, v in (cp["session"].get("tokens") or {}).items()
+                           if k in Tokens.__dataclass_fields__})
+        occurrences = coalescing.occurrences(self.inv.store, cp["investigation_id"]) or 1
+        if finding is None:
+            return Diagnosis(
+                investigation_id=cp["investigation_id"],
+                incident=cp["incident"],
+                specialist=cp["specialist"],
+                status="partial",
+                summary=f"No known failure pattern explains {self.incident.reason} on "
+                f"{self.incident.object_kind.lower()}/{self.incident.object_name}",
+                root_cause="The evidence read matched no known failure class; a person should look.",
+                category="unknown",
+                evidence=(),
+                recommendations=(
+                    "Read the pod's events and previous logs; check recent changes to the workload.",
+                ),
+                commands=tuple(_default_commands(self.incident)),
+                confidence=0.1,
+                planner=planner,
+                steps=cp["steps"],
+                tool_calls=cp["tool_calls"],
+                tokens=tokens,
+                occurrences=occurrences,
+                started_at=cp["started_at"],
+                finished_at=_now_iso(),
+                degraded=cp["degraded"],
+                notes=tuple(cp["notes"]),
+            )
+        return Diagnosis(
+            investigation_id=cp["investigation_id"],
+            incident=cp["incident"],
+            specialist=cp["specialist"],
+            status="partial" if cp["exhausted"] else "completed",
+            summary=finding.summary,
+            root_cause=finding.root_cause,
+            category=finding.category,
+            evidence=finding.evidence,
+            recommendations=finding.recommendations,
+            commands=finding.commands,
+            confidence=finding.confidence,
+            planner=planner,
+            steps=cp["steps"],
+            tool_calls=cp["tool_calls"],
+            tokens=tokens,
+            occurrences=occurrences,
+            started_at=cp["started_at"],
+            finished_at=_now_iso(),
+            degraded=cp["degraded"],
+            notes=tuple(cp["notes"]),
+        )
+
+
+_CONTINUE: Final = object()
+
+
+def _finding_from_diagnosis(diagnosis: Mapping[str, Any]) -> Finding:
+    data = {k: diagnosis[k] for k in ("category", "summary", "root_cause") if k in diagnosis}
+    data.update(
+        evidence=diagnosis.get("evidence", []),
+        recommendations=diagnosis.get("recommendations", []),
+        commands=diagnosis.get("commands", []),
+        confidence=diagnosis.get("confidence", 0.5),
+        analyzer="memory",
+    )
+    return Finding.from_dict(data)
+
+
+def _default_commands(incident: Incident) -> list[str]:
+    ns = incident.namespace
+    if incident.pod:
+        return [
+            f"kubectl -n {ns} describe pod {incident.pod}",
+            f"kubectl -n {ns} logs {incident.pod} --all-containers --previous",
+        ]
+    return [f"kubectl -n {ns} get events --sort-by=.lastTimestamp"]
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,112 @@
+"""Wiring: the router and specialists built from Settings (the only place adapters are chosen)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TextIO
+
+from shared.events import HttpEmitter, InProcessEmitter
+from shared.investigation import Investigator
+from shared.ports import EventEmitter, KeyValueStore
+from shared.router import Router
+from shared.settings import Settings
+from shared.specialist import Specialist
+
+log = logging.getLogger(__name__)
+
+K8S_TROUBLESHOOTER = "k8s_troubleshooter"
+
+
+def open_state(settings: Settings) -> KeyValueStore:
+    from shared.stores import open_store
+
+    return open_store(settings)
+
+
+def build_router(settings: Settings, store: KeyValueStore, emitter: EventEmitter | None = None) -> Router:
+    if emitter is None:
+        emitter = HttpEmitter(settings.broker_url, settings.specialist_urls, "/kubetriage/router")
+    classify = _fast_model(settings) if settings.anthropic_api_key else None
+    return Router(settings=settings, store=store, emitter=emitter, classify=classify)
+
+
+def build_specialist(
+    settings: Settings,
+    store: KeyValueStore,
+    *,
+    name: str = K8S_TROUBLESHOOTER,
+    emitter: EventEmitter | None = None,
+    stream: TextIO | None = None,
+    as_json: bool = False,
+    cluster: Any = None,
+) -> Specialist:
+    from shared.analyzers import ANALYZERS
+    from shared.cluster.factory import open_cluster
+    from shared.sinks import open_sinks
+    from shared.tools.catalog import TOOLS
+    from shared.tools.compaction import render_for_model
+    from shared.tools.executor import ToolExecutor
+
+    cluster = cluster if cluster is not None else open_cluster(settings)
+    executor = ToolExecutor(cluster, tools=TOOLS, timeout_s=settings.tool_timeout_s)
+    investigator = Investigator(
+        settings=settings,
+        store=store,
+        run_tool=executor.run,
+        analyzers=ANALYZERS,
+        specialist=name,
+        model_planner=_model_planner(settings, store, list(TOOLS.values())),
+        render=render_for_model,
+    )
+    if emitter is None:
+        self_url = (settings.specialist_urls or {}).get(name)
+        emitter = HttpEmitter(settings.broker_url, {name: self_url} if self_url else None,
+                              f"/kubetriage/{name}")
+    return Specialist(
+        name=name,
+        store=store,
+        investigator=investigator,
+        sinks=open_sinks(settings, stream, as_json=as_json),
+        emitter=emitter,
+        memory_ttl_s=settings.memory_ttl_s,
+    )
+
+
+def build_local(
+    settings: Settings, store: KeyValueStore, *, stream: TextIO | None = None, as_json: bool = False,
+    cluster: Any = None,
+) -> tuple[Router, InProcessEmitter]:
+    """Router and troubleshooter in one process, handing events over in-process (laptop, CLI)."""
+    emitter = InProcessEmitter()
+    specialist = build_specialist(settings, store, emitter=emitter, stream=stream, as_json=as_json,
+                                  cluster=cluster)
+    emitter.handlers[K8S_TROUBLESHOOTER] = specialist.handle
+    return build_router(settings, store, emitter), emitter
+
+
+def _model_planner(settings: Settings, store: KeyValueStore, tools: list[Any]) -> Any:
+    if settings.planner_name != "claude":
+        return None
+    from shared.planners.claude import ClaudePlanner
+    from shared.planners.model_client import ModelClient
+    from shared.state.breaker import Breaker
+
+    client = ModelClient(
+        api_key=settings.anthropic_api_key or "",
+        base_url=settings.anthropic_base_url,
+        breaker=Breaker(store, "anthropic"),
+    )
+    return ClaudePlanner(client=client, model=settings.specialist_model, tools=tools,
+                         token_budget=settings.token_budget)
+
+
+def _fast_model(settings: Settings) -> Any:
+    def classify(question: str) -> str | None:
+        from shared.planners.model_client import ModelClient
+        from shared.planners.router_model import classify_request
+        from shared.routing import SPECIALISTS
+
+        client = ModelClient(api_key=settings.anthropic_api_key or "", base_url=settings.anthropic_base_url)
+        return classify_request(client, settings.router_model, question, SPECIALISTS)
+
+    return classify

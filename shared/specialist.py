@@ -1,0 +1,99 @@
+"""A specialist function: `investigation.requested` / `.continued` in, a diagnosis out once.
+
+The reply follows Knative's contract: 200 when diagnosed and delivered, 202 when the
+investigation continues in a new event, 409 while another invocation holds it, 5xx when a sink or
+the store failed (redelivery resumes from the checkpoint and posts only what is missing).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from shared.errors import InvalidInput
+from shared.events import INVESTIGATION_CONTINUED, INVESTIGATION_REQUESTED
+from shared.incident import Incident
+from shared.investigation import Investigator
+from shared.ports import EventEmitter, KeyValueStore, Sink
+from shared.replies import Reply, reply_for_error
+from shared.sinks import deliver_once
+from shared.state import deliveries, memory
+
+log = logging.getLogger(__name__)
+
+RESPONSE_TTL_S: Final = 24 * 3600
+_INCIDENT_REQUIRED: Final = ("fingerprint", "namespace", "object_kind", "object_name", "reason")
+
+
+@dataclass
+class Specialist:
+    name: str
+    store: KeyValueStore
+    investigator: Investigator
+    sinks: Sequence[Sink]
+    emitter: EventEmitter
+    memory_ttl_s: int
+
+    def handle(self, attrs: Mapping[str, str], data: Any) -> Reply:
+        try:
+            ce_type, ce_id, ce_source = attrs.get("type"), attrs.get("id"), attrs.get("source")
+            investigation_id, incident = self._parse(ce_type, attrs, data)
+            if ce_id and ce_source:
+                previous = deliveries.recall_response(self.store, ce_source, ce_id)
+                if previous is not None:
+                    return Reply(previous["status"], {**previous["body"], "redelivery": True})
+            outcome = self.investigator.advance(investigation_id, incident)
+            if outcome.finished and outcome.diagnosis is not None:
+                diagnosis = outcome.diagnosis
+                deliver_once(self.store, diagnosis, self.sinks)
+                stored = Incident.from_dict(diagnosis.incident)
+                memory.remember(self.store, stored, diagnosis, self.memory_ttl_s)
+                reply = Reply(200, {
+                    "investigation_id": investigation_id,
+                    "status": diagnosis.status,
+                    "category": diagnosis.category,
+                })
+            else:
+                self.emitter.emit(
+                    INVESTIGATION_CONTINUED,
+                    {"investigation_id": investigation_id},
+                    {"specialist": self.name, "eventid": f"continued-{investigation_id}-{ce_id}"},
+                )
+                reply = Reply(202, {"investigation_id": investigation_id, "status": "continuing"})
+            if ce_id and ce_source:
+                deliveries.remember_response(
+                    self.store, ce_source, ce_id, {"status": reply.status, "body": reply.body}, RESPONSE_TTL_S
+                )
+            return reply
+        except Exception as exc:  # noqa: BLE001 - the edge maps every failure to a status
+            return reply_for_error(exc)
+
+    def _parse(self, ce_type: str | None, attrs: Mapping[str, str], data: Any) -> tuple[str, Incident | None]:
+        problems = []
+        if ce_type not in (INVESTIGATION_REQUESTED, INVESTIGATION_CONTINUED):
+            problems.append(
+                f"type must be {INVESTIGATION_REQUESTED} or {INVESTIGATION_CONTINUED}, got {ce_type!r}"
+            )
+        if attrs.get("specialist") and attrs["specialist"] != self.name:
+            problems.append(f"specialist attribute is {attrs['specialist']!r}, this is {self.name!r}")
+        if not isinstance(data, Mapping):
+            problems.append("data must be a JSON object")
+            raise InvalidInput(problems)
+        investigation_id = data.get("investigation_id")
+        if not isinstance(investigation_id, str) or not investigation_id:
+            problems.append("data.investigation_id must be a non-empty string")
+        incident = None
+        if ce_type == INVESTIGATION_REQUESTED:
+            missing = [f"data.{k}" for k in _INCIDENT_REQUIRED if not data.get(k)]
+            if missing:
+                problems.append("the incident lacks " + ", ".join(missing))
+        if problems:
+            raise InvalidInput(problems)
+        if ce_type == INVESTIGATION_REQUESTED:
+            try:
+                incident = Incident.from_dict(data)
+            except (TypeError, ValueError) as exc:
+                raise InvalidInput(f"data is not an incident: {exc}") from None
+        return investigation_id, incident

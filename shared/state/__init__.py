@@ -1,0 +1,1 @@
+"""Domain state over any KeyValueStore: coalescing, leases, checkpoints, deliveries, memory."""

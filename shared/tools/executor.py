@@ -1,0 +1,81 @@
+"""The tool executor: timeout, retries on transient failures, every failure returned as data."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, Final
+
+from shared.errors import Forbidden, NotFound, TransientError
+from shared.ports import Cluster
+from shared.redaction import redact
+from shared.tools.spec import ToolCall, ToolResult, ToolSpec
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_S: Final = 4.0
+_TYPES: Final = {"string": str, "integer": int, "boolean": bool, "number": (int, float), "object": dict,
+                 "array": list}
+
+
+def check_args(spec: ToolSpec, args: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the arguments, against the spec's schema (required keys and types)."""
+    schema = spec.parameters
+    props = schema.get("properties", {})
+    problems = [f"missing required argument {name!r}" for name in schema.get("required", []) if name not in args]
+    for name, value in args.items():
+        if name not in props:
+            problems.append(f"unknown argument {name!r} (expected one of {', '.join(sorted(props))})")
+            continue
+        expected = _TYPES.get(props[name].get("type", ""))
+        if expected and (not isinstance(value, expected) or (expected is int and isinstance(value, bool))):
+            problems.append(f"argument {name!r} must be {props[name]['type']}, got {type(value).__name__}")
+    return problems
+
+
+class ToolExecutor:
+    def __init__(self, cluster: Cluster, tools: Mapping[str, ToolSpec], timeout_s: float = 10.0,
+                 max_attempts: int = 3) -> None:
+        self._cluster = cluster
+        self._tools = tools
+        self._timeout_s = timeout_s
+        self._max_attempts = max_attempts
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tool")
+
+    def run(self, call: ToolCall) -> ToolResult:
+        started = time.monotonic()
+        spec = self._tools.get(call.tool)
+        if spec is None:
+            return self._fail(call, f"unknown tool {call.tool!r}; tools: {', '.join(sorted(self._tools))}", started)
+        problems = check_args(spec, call.args)
+        if problems:
+            return self._fail(call, "bad arguments: " + "; ".join(problems), started)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                data = self._pool.submit(spec.run, self._cluster, call.args).result(timeout=self._timeout_s)
+            except FutureTimeout:
+                return self._fail(call, f"timed out after {self._timeout_s:g}s", started, attempt)
+            except TransientError as exc:
+                if attempt >= self._max_attempts:
+                    return self._fail(call, f"gave up after {attempt} attempts: {exc}", started, attempt)
+                wait = min(MAX_BACKOFF_S, exc.retry_after_s or 0.2 * 2 ** (attempt - 1))
+                log.info("tool retry", extra={"tool": call.tool, "attempt": attempt, "wait_s": wait})
+                time.sleep(wait)
+                continue
+            except (Forbidden, NotFound) as exc:
+                return self._fail(call, f"{type(exc).__name__}: {exc}", started, attempt)
+            except Exception as exc:  # noqa: BLE001 - a tool's failure is a result, never a crash
+                return self._fail(call, f"{type(exc).__name__}: {exc}", started, attempt)
+            ms = (time.monotonic() - started) * 1000
+            log.debug("tool finished", extra={"tool": call.tool, "ms": round(ms, 1)})
+            return ToolResult(call.tool, call.args, ok=True, data=data, ms=ms, attempts=attempt)
+
+    @staticmethod
+    def _fail(call: ToolCall, error: str, started: float, attempts: int = 0) -> ToolResult:
+        ms = (time.monotonic() - started) * 1000
+        return ToolResult(call.tool, call.args, ok=False, error=redact(error), ms=ms, attempts=attempts)
