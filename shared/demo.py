@@ -12,14 +12,14 @@ from typing import Final, TextIO
 
 from shared.settings import Settings
 
-DEMO_PICKS: Final = ("crashloop", "image-pull", "oom", "pending", "probe", "rollout")
+DEMO_PICKS: Final = ("crashloop-missing-env-python", "image-pull-not-found", "oom-killed-jvm", "pending-insufficient",
+                     "probe-liveness", "stuck-rollout")
 
 
 def run_demo(settings: Settings, out: TextIO) -> int:
     from dataclasses import replace
 
     from devtools.scenarios import SCENARIOS, render_suite
-
     from shared.cli import TRIGGERS, request_for
     from shared.cluster.snapshot import load_snapshot
     from shared.diagnosis import Diagnosis
@@ -46,11 +46,11 @@ def run_demo(settings: Settings, out: TextIO) -> int:
         reply = router.handle(path, headers, payload)
         emitter.drain()
         for item in reply.body.get("accepted", []):
-            if item.get("new"):
+            if (item.get("new") and not reply.body.get("redelivery")) or not item.get("investigation_id"):
                 continue
             cp = checkpoints.load(store, item["investigation_id"]) or {}
             if cp.get("diagnosis"):
-                out.write(f"(seen before: occurrence {item['occurrences']} of investigation "
+                out.write(f"(seen before: occurrence {item.get('occurrences', '?')} of investigation "
                           f"{item['investigation_id']}; its diagnosis:)\n")
                 out.write(render_text(Diagnosis.from_dict(cp["diagnosis"])) + "\n")
         if reply.status >= 400:

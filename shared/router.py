@@ -35,6 +35,7 @@ class Router:
     store: KeyValueStore
     emitter: EventEmitter
     classify: Callable[[str], str | None] | None = None  # the fast model, for free text only
+    deployed: tuple[str, ...] = ("k8s_troubleshooter",)  # specialists that exist; others fall back
 
     def handle(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
         try:
@@ -73,15 +74,22 @@ class Router:
         if incident.dedupe_key and not deliveries.first_sighting(
             self.store, f"alert:{incident.dedupe_key}", window
         ):
-            return {"fingerprint": incident.fingerprint, "duplicate": "alertmanager replica"}
+            return {"fingerprint": incident.fingerprint, "duplicate": "alertmanager replica",
+                    "investigation_id": coalescing.current_investigation(self.store, incident.fingerprint),
+                    "new": False}
         coalesced = coalescing.coalesce(self.store, incident, window)
         decision = route(incident)
         specialist = decision.specialist
+        why = decision.why
         if coalesced.created or not coalesced.handed_off:
             if coalesced.created:
                 admission.admit(self.store, "router:new", self.settings.admission_limit, ADMISSION_WINDOW_S)
             if decision.needs_model and self.classify and incident.question:
                 specialist = self.classify(incident.question) or specialist
+            if specialist not in self.deployed:
+                # An event to a specialist nobody runs would be lost at the Broker.
+                why = f"{why}; {specialist} is not deployed, so {self.deployed[0]} takes it"
+                specialist = self.deployed[0]
             data = {
                 **incident.to_dict(),
                 "specialist": specialist,
@@ -104,6 +112,6 @@ class Router:
             "new": coalesced.created,
             "occurrences": coalesced.occurrences,
             "specialist": specialist,
-            "why": decision.why,
+            "why": why,
         }
 

@@ -24,7 +24,7 @@ from shared.state import deliveries, memory
 log = logging.getLogger(__name__)
 
 RESPONSE_TTL_S: Final = 24 * 3600
-_INCIDENT_REQUIRED: Final = ("fingerprint", "namespace", "object_kind", "object_name", "reason")
+_INCIDENT_REQUIRED: Final = ("fingerprint", "object_kind", "object_name", "reason")  # nodes have no namespace
 
 
 @dataclass

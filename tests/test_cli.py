@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from devtools.scenarios import SCENARIOS, render_suite
 
 KUBETRIAGE = [sys.executable, "-m", "shared.cli"]

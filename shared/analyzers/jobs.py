@@ -18,7 +18,8 @@ def _jobs(evidence: Evidence) -> list[dict[str, Any]]:
     incident = evidence.incident
     ns = incident.namespace
     if incident.object_kind == "Job" or incident.workload_kind == "Job":
-        job = evidence.get("jobs", incident.workload or incident.object_name, ns)
+        name = incident.object_name if incident.object_kind == "Job" else incident.workload
+        job = evidence.get("jobs", name or "", ns)
         return [job] if job else []
     if incident.pod:
         pod = evidence.get("pods", incident.pod, ns)

@@ -26,6 +26,7 @@ def _p(pattern: str) -> re.Pattern[str]:
 
 _MISSING_ENV: Final = tuple(re.compile(p) for p in (
     rf"KeyError: ['\"]({ENV})['\"]",
+    rf"KeyError: key not found: [\"']({ENV})[\"']",  # Ruby ENV.fetch
     rf"required key ({ENV}) missing value",
     rf"(?i:environment variable|env var(?:iable)?|env)\s+[\"'`]?({ENV})[\"'`]?\s+(?i:is\s+)?(?i:not set|unset|"
     rf"missing|required|must be set|is required|not defined|undefined|empty|not provided)",

@@ -12,8 +12,8 @@ from shared.diagnosis import Finding
 from shared.incident import Incident
 from shared.tools.spec import ToolCall
 
-_EXEC = re.compile(r"exec: \"?([^\s\":]+)\"?: (executable file not found in \$PATH|no such file or directory|"
-                   r"permission denied)|exec (\S+): (no such file or directory|exec format error|permission denied)|"
+_EXEC = re.compile(r"exec: \"?([^\s\":]+)\"?: (?:stat \S+: )?(executable file not found in \$PATH|"
+                   r"no such file or directory|permission denied)|exec (\S+): (no such file or directory|exec format error|permission denied)|"
                    r"(exec format error)", re.I)
 _START_ERRORS = ("RunContainerError", "StartError", "ContainerCannotRun", "CreateContainerError")
 

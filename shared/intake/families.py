@@ -96,6 +96,7 @@ _ALERT_FAMILIES: Final[dict[str, str]] = {
     "KubeNodeNotReady": "node",
     "KubeNodeUnreachable": "node",
     "KubeNodeReadinessFlapping": "node",
+    "KubeNodePressure": "node",
     "KubeletTooManyPods": "node",
     "NodeFilesystemSpaceFillingUp": "node",
     "NodeFilesystemAlmostOutOfSpace": "node",

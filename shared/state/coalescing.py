@@ -39,6 +39,11 @@ def coalesce(store: KeyValueStore, incident: Incident, window_s: int) -> Coalesc
     return Coalesced(investigation_id, created, count, handed_off)
 
 
+def current_investigation(store: KeyValueStore, fingerprint: str) -> str | None:
+    """The investigation the fingerprint's window belongs to, if one is open."""
+    return store.get(f"coalesce:{fingerprint}")
+
+
 def mark_handed_off(store: KeyValueStore, investigation_id: str) -> None:
     store.put(f"inv:{investigation_id}:handed_off", "1", INCIDENT_TTL_S)
 
