@@ -37,11 +37,11 @@ def start_functions(env: dict[str, str], ports: dict[str, int]) -> dict[str, sub
 
 def main() -> int:
     env = dict(os.environ)
-    env.setdefault("KUBETRIAGE_STATE_DIR", str(ROOT / ".kubetriage"))
+    env.setdefault("KUBETRIAGE_STATE_DIR", str(ROOT / ".kubetriage" / "local"))
     if not env.get("KUBETRIAGE_SNAPSHOT"):
         from devtools.scenarios import render_suite
 
-        snapshot = render_suite(Path(env["KUBETRIAGE_STATE_DIR"]) / "run", ["crashloop-missing-env"])
+        snapshot = render_suite(ROOT / ".kubetriage" / "run", ["crashloop-missing-env-python-checkout"])
         env["KUBETRIAGE_SNAPSHOT"] = str(snapshot[0]) if snapshot else ""
     procs = start_functions(env, FUNCTIONS)
     print(f"router on http://127.0.0.1:{FUNCTIONS['router']}/ ; snapshot {env['KUBETRIAGE_SNAPSHOT']}",

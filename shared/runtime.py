@@ -39,6 +39,7 @@ def build_specialist(
     stream: TextIO | None = None,
     as_json: bool = False,
     cluster: Any = None,
+    environ: dict[str, str] | None = None,
 ) -> Specialist:
     from shared.analyzers import ANALYZERS
     from shared.cluster.factory import open_cluster
@@ -47,7 +48,7 @@ def build_specialist(
     from shared.tools.compaction import render_for_model
     from shared.tools.executor import ToolExecutor
 
-    cluster = cluster if cluster is not None else open_cluster(settings)
+    cluster = cluster if cluster is not None else open_cluster(settings, environ)
     executor = ToolExecutor(cluster, tools=TOOLS, timeout_s=settings.tool_timeout_s)
     investigator = Investigator(
         settings=settings,

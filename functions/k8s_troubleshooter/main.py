@@ -17,7 +17,8 @@ def _get_specialist():
     global _specialist
     if _specialist is None:
         settings = Settings.from_env(os.environ)
-        _specialist = build_specialist(settings, open_state(settings), name=K8S_TROUBLESHOOTER)
+        _specialist = build_specialist(settings, open_state(settings), name=K8S_TROUBLESHOOTER,
+                                       environ=dict(os.environ))
     return _specialist
 
 

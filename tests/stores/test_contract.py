@@ -1,0 +1,84 @@
+"""One contract, two stores: the embedded SQLite file and the real Redis server behave alike."""
+
+import multiprocessing
+import threading
+import time
+
+from shared.stores.sqlite import SqliteStore
+
+
+def test_put_and_get_round_trip(store):
+    store.put("k", "v")
+    assert store.get("k") == "v"
+    assert store.get("missing") is None
+
+
+def test_values_expire_after_their_ttl(store):
+    store.put("short", "v", ttl_s=0.2)
+    assert store.get("short") == "v" and 0 < store.ttl("short") <= 0.2
+    time.sleep(0.35)
+    assert store.get("short") is None
+    assert store.put_if_absent("short", "again", ttl_s=5)
+
+
+def test_put_if_absent_stores_only_once(store):
+    assert store.put_if_absent("once", "a") is True
+    assert store.put_if_absent("once", "b") is False
+    assert store.get("once") == "a"
+
+
+def test_put_if_guard_writes_only_while_the_guard_holds(store):
+    store.put("lease", "holder-1")
+    assert store.put_if_guard("cp", "one", "lease", "holder-1") is True
+    store.put("lease", "holder-2")
+    assert store.put_if_guard("cp", "two", "lease", "holder-1") is False
+    assert store.get("cp") == "one"
+
+
+def test_delete_if_equal_leaves_another_value_alone(store):
+    store.put("lease", "mine")
+    assert store.delete_if_equal("lease", "theirs") is False
+    assert store.delete_if_equal("lease", "mine") is True
+    assert store.get("lease") is None
+
+
+def test_incr_counts_from_zero_and_sets_the_ttl_on_creation(store):
+    assert store.incr("n", ttl_s=60) == 1
+    assert store.incr("n", 2, ttl_s=60) == 3
+    assert store.ttl("n") is not None and store.ttl("n") <= 60
+    assert store.ttl("no-such-key") is None
+
+
+def test_racing_threads_let_exactly_one_put_if_absent_win(store):
+    wins = []
+    barrier = threading.Barrier(8)
+
+    def race(n):
+        barrier.wait()
+        if store.put_if_absent("race", str(n)):
+            wins.append(n)
+
+    threads = [threading.Thread(target=race, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(wins) == 1 and store.get("race") == str(wins[0])
+
+
+def _race_in_process(path, n, results):
+    results.put(SqliteStore(path).put_if_absent("proc-race", str(n)))
+
+
+def test_racing_processes_share_one_sqlite_file_and_one_wins(tmp_path):
+    path = str(tmp_path / "shared.sqlite3")
+    SqliteStore(path)
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_race_in_process, args=(path, n, results)) for n in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(30)
+    outcomes = [results.get(timeout=5) for _ in procs]
+    assert outcomes.count(True) == 1
