@@ -31,8 +31,17 @@ def start_functions(env: dict[str, str], ports: dict[str, int]) -> dict[str, sub
             "--source", str(ROOT / "functions" / name / "main.py"),
             "--target", "handle", "--host", "127.0.0.1", "--port", str(port),
         ]
-        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env)
+        # Own process group: gunicorn forks a worker, and a stop must take the worker too.
+        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     return procs
+
+
+def stop_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    """Signal the function and the workers it forked."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def main() -> int:
@@ -49,7 +58,7 @@ def main() -> int:
 
     def stop(*_: object) -> None:
         for proc in procs.values():
-            proc.terminate()
+            stop_group(proc, signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

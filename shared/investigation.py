@@ -131,7 +131,7 @@ class _Run:
             return ToolResult(call.tool, call.args, ok=False, error=BUDGET_EXHAUSTED)
         if self._invocation_spent():
             raise rules.StopReading
-        result = self.inv.run_tool(call)
+        result = _traced(self.inv.run_tool, call)
         self.cp["results"][key] = result.to_dict()
         self.cp["steps"] += 1
         self.cp["tool_calls"] += 1
@@ -140,7 +140,7 @@ class _Run:
         return result
 
     def _model_tool(self, call: ToolCall) -> ToolResult:
-        result = self.inv.run_tool(call)
+        result = _traced(self.inv.run_tool, call)
         self.cp["tool_calls"] += 1
         return result
 
@@ -263,6 +263,17 @@ class _Run:
 
 
 _CONTINUE: Final = object()
+
+
+def _traced(run_tool: Callable[[ToolCall], ToolResult], call: ToolCall) -> ToolResult:
+    from shared.telemetry import record_tool_call, span
+
+    with span("kubetriage.tool", **{"kubetriage.tool": call.tool}) as current:
+        result = run_tool(call)
+        current.set_attributes({"kubetriage.tool.ok": result.ok, "kubetriage.tool.attempts": result.attempts,
+                                "kubetriage.tool.error": result.error})
+    record_tool_call(call.tool, result.ms, result.ok)
+    return result
 
 
 def _finding_from_diagnosis(diagnosis: Mapping[str, Any]) -> Finding:

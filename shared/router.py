@@ -38,6 +38,17 @@ class Router:
     deployed: tuple[str, ...] = ("k8s_troubleshooter",)  # specialists that exist; others fall back
 
     def handle(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        from shared.telemetry import extract_context, span
+
+        lower = {k.lower(): v for k, v in headers.items()}
+        parent = extract_context(lower.get("ce-traceparent") or lower.get("traceparent"), lower.get("ce-tracestate"))
+        with span("kubetriage.intake", context=parent, **{"http.route": path}) as current:
+            reply = self._handle(path, headers, body)
+            current.set_attributes({"http.response.status_code": reply.status,
+                                    "kubetriage.accepted": len(reply.body.get("accepted") or [])})
+            return reply
+
+    def _handle(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
         try:
             self._authorize(path, headers)
             intake = parse_request(path, headers, body, self.settings.cluster_name)
@@ -90,19 +101,21 @@ class Router:
                 # An event to a specialist nobody runs would be lost at the Broker.
                 why = f"{why}; {specialist} is not deployed, so {self.deployed[0]} takes it"
                 specialist = self.deployed[0]
-            data = {
-                **incident.to_dict(),
-                "specialist": specialist,
-                "investigation_id": coalesced.investigation_id,
-                "traceparent": traceparent,
-            }
-            extensions = {
-                "specialist": specialist,
-                "traceparent": traceparent or "",
-                "tracestate": tracestate or "",
-                "eventid": f"requested-{coalesced.investigation_id}",
-            }
-            self.emitter.emit(INVESTIGATION_REQUESTED, data, extensions)
+            from shared.telemetry import inject_context, span
+
+            with span("kubetriage.route", **{"kubetriage.specialist": specialist,
+                                              "kubetriage.investigation_id": coalesced.investigation_id,
+                                              "kubetriage.family": incident.family}):
+                trace = inject_context()  # the hand-off continues this incident's trace
+                data = {**incident.to_dict(), "specialist": specialist,
+                        "investigation_id": coalesced.investigation_id}
+                extensions = {
+                    "specialist": specialist,
+                    "traceparent": trace.get("traceparent") or traceparent or "",
+                    "tracestate": trace.get("tracestate") or tracestate or "",
+                    "eventid": f"requested-{coalesced.investigation_id}",
+                }
+                self.emitter.emit(INVESTIGATION_REQUESTED, data, extensions)
             coalescing.mark_handed_off(self.store, coalesced.investigation_id)
             log.info("investigation requested",
                      extra={"investigation_id": coalesced.investigation_id, "specialist": specialist})

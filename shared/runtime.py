@@ -24,6 +24,9 @@ def open_state(settings: Settings) -> KeyValueStore:
 
 
 def build_router(settings: Settings, store: KeyValueStore, emitter: EventEmitter | None = None) -> Router:
+    from shared.telemetry import setup_telemetry
+
+    setup_telemetry("kubetriage-router", settings.otlp_endpoint)
     if emitter is None:
         emitter = HttpEmitter(settings.broker_url, settings.specialist_urls, "/kubetriage/router")
     classify = _fast_model(settings) if settings.anthropic_api_key else None
@@ -44,10 +47,12 @@ def build_specialist(
     from shared.analyzers import ANALYZERS
     from shared.cluster.factory import open_cluster
     from shared.sinks import open_sinks
+    from shared.telemetry import setup_telemetry
     from shared.tools.catalog import TOOLS
     from shared.tools.compaction import render_for_model
     from shared.tools.executor import ToolExecutor
 
+    setup_telemetry(f"kubetriage-{name}", settings.otlp_endpoint)
     cluster = cluster if cluster is not None else open_cluster(settings, environ)
     executor = ToolExecutor(cluster, tools=TOOLS, timeout_s=settings.tool_timeout_s)
     investigator = Investigator(

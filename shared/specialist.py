@@ -37,6 +37,18 @@ class Specialist:
     memory_ttl_s: int
 
     def handle(self, attrs: Mapping[str, str], data: Any) -> Reply:
+        from shared.telemetry import extract_context, span
+
+        parent = extract_context(attrs.get("traceparent"), attrs.get("tracestate"))
+        with span("kubetriage.investigation", context=parent, **{"kubetriage.specialist": self.name,
+                                                                 "cloudevents.event_type": attrs.get("type")}) as cur:
+            reply = self._handle(attrs, data)
+            cur.set_attributes({"http.response.status_code": reply.status,
+                                "kubetriage.investigation_id": reply.body.get("investigation_id"),
+                                "kubetriage.category": reply.body.get("category")})
+            return reply
+
+    def _handle(self, attrs: Mapping[str, str], data: Any) -> Reply:
         try:
             ce_type, ce_id, ce_source = attrs.get("type"), attrs.get("id"), attrs.get("source")
             investigation_id, incident = self._parse(ce_type, attrs, data)
@@ -50,6 +62,10 @@ class Specialist:
                 deliver_once(self.store, diagnosis, self.sinks)
                 stored = Incident.from_dict(diagnosis.incident)
                 memory.remember(self.store, stored, diagnosis, self.memory_ttl_s)
+                from shared.telemetry import record_investigation
+
+                t = diagnosis.tokens
+                record_investigation(diagnosis.status, diagnosis.steps, t.input + t.output)
                 reply = Reply(200, {
                     "investigation_id": investigation_id,
                     "status": diagnosis.status,
@@ -59,7 +75,8 @@ class Specialist:
                 self.emitter.emit(
                     INVESTIGATION_CONTINUED,
                     {"investigation_id": investigation_id},
-                    {"specialist": self.name, "eventid": f"continued-{investigation_id}-{ce_id}"},
+                    {"specialist": self.name, "eventid": f"continued-{investigation_id}-{ce_id}",
+                     **_trace_extensions()},
                 )
                 reply = Reply(202, {"investigation_id": investigation_id, "status": "continuing"})
             if ce_id and ce_source:
@@ -97,3 +114,9 @@ class Specialist:
             except (TypeError, ValueError) as exc:
                 raise InvalidInput(f"data is not an incident: {exc}") from None
         return investigation_id, incident
+
+
+def _trace_extensions() -> dict[str, str]:
+    from shared.telemetry import inject_context
+
+    return inject_context()

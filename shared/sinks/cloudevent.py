@@ -33,7 +33,9 @@ class CloudEventSink:
             "ce-subject": _header_safe(diagnosis.investigation_id),
             "ce-time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
-        traceparent = self._traceparent or diagnosis.incident.get("traceparent")
+        from shared.telemetry import inject_context
+
+        traceparent = self._traceparent or inject_context().get("traceparent")
         if traceparent:
             headers["ce-traceparent"] = _header_safe(str(traceparent))
         post_json(self._url, diagnosis.to_dict(), sink=self.name, headers=headers)

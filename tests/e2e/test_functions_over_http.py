@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from devtools.http_capture import CaptureServer
-from devtools.run_local import start_functions
+from devtools.run_local import start_functions, stop_group
 from devtools.scenarios import render_suite
 from shared.cli import request_for
 
@@ -40,15 +40,18 @@ def _post(url, body, headers, timeout=30):
 
 
 def _wait_listening(port, procs, seconds=30):
+    """Until the function answers HTTP at all (a bound socket alone may have no worker behind it yet)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert all(p.poll() is None for p in procs), "a function exited at start"
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return
         except OSError:
             time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
+    raise AssertionError(f"nothing answers on {port}")
 
 
 def _wait_for(predicate, seconds=30):
@@ -73,8 +76,7 @@ def stop_all():
     procs = []
     yield procs
     for p in procs:
-        if p.poll() is None:
-            p.kill()
+        stop_group(p, signal.SIGKILL)
         p.wait(10)
 
 
@@ -101,7 +103,7 @@ def test_each_incident_reaches_the_sink_exactly_once_even_when_redelivered(tmp_p
                 status, reply = _post(url, body, headers)
                 assert status in (200, 202), reply
             for proc in procs.values():
-                proc.send_signal(signal.SIGTERM)
+                stop_group(proc, signal.SIGTERM)
         assert _wait_for(lambda: len(sink.requests) >= len(SCENARIOS))
         time.sleep(0.5)
     ids = [r.headers["ce-id"] for r in sink.requests]
@@ -127,7 +129,7 @@ def test_a_sigkill_mid_investigation_and_a_redelivery_still_give_one_diagnosis(t
         status, reply = _post(f"http://127.0.0.1:{port}/", json.dumps(incident).encode(), headers)
         assert status == 202 and reply["status"] == "continuing"
         assert broker.requests[-1].headers["ce-type"] == "io.kubetriage.investigation.continued"
-        procs["k8s_troubleshooter"].send_signal(signal.SIGKILL)  # dies between steps, checkpoint half done
+        stop_group(procs["k8s_troubleshooter"], signal.SIGKILL)  # dies between steps, checkpoint half done
         procs["k8s_troubleshooter"].wait(10)
         assert sink.requests == []
 
