@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 manifests: $(STAMP)
-	kubectl kustomize knative/
+	$(shell command -v kubectl || echo /usr/lib/google-cloud-sdk/bin/kubectl.1.32) kustomize knative/
 
 clean:
 	rm -rf $(VENV) .kubetriage build *.egg-info
