@@ -46,3 +46,9 @@ def test_nested_objects_are_redacted_everywhere():
     obj = {"a": ["x", {"b": "password=letmein123"}], "c": ("redis://:pw12345@h:1",)}
     out = redact_obj(obj)
     assert "letmein123" not in str(out) and "pw12345" not in str(out)
+
+
+@pytest.mark.timeout(30)  # a hang guard (catastrophic regex backtracking took minutes), not a benchmark
+def test_a_huge_log_line_is_redacted_without_hanging():
+    out = redact("x" * 200_000 + " password=s3cr3t-value " + "tokentokentoken" * 5000)
+    assert "s3cr3t-value" not in out
