@@ -50,3 +50,31 @@ def test_the_troubleshooter_names_the_root_cause(suite, name):
     assert result["error"] is None
     assert result["found"] == result["expected"], result
     assert result["missing"] == [], result
+
+
+KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32"
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(KUBECTL), reason="kubectl is not installed")
+@pytest.mark.parametrize("name", ["oom-killed-jvm-heap", "pending-unbound-pvc-storageclass"])
+def test_a_rendered_dump_equals_what_real_kubectl_writes_when_served_the_same_cluster(tmp_path, name):
+    import subprocess
+
+    from devtools.kubeapi import serve_cluster
+    from shared.cluster.snapshot import load_snapshot
+
+    (ours,) = render_suite(tmp_path / "ours", [name])
+    with serve_cluster(load_snapshot(ours)) as server:
+        kubeconfig = server.write_kubeconfig(tmp_path / "kubeconfig")
+        out = subprocess.run([KUBECTL, "--kubeconfig", str(kubeconfig), "cluster-info", "dump", "--all-namespaces",
+                              "--output-directory", str(tmp_path / "kubectl")], capture_output=True, text=True,
+                             timeout=120)
+    assert out.returncode == 0, out.stderr
+    theirs = tmp_path / "kubectl"
+    files = sorted(p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file())
+    assert files and all((ours / f).exists() for f in files)
+    for f in files:
+        if f.suffix == ".json":
+            assert json.loads((theirs / f).read_text())["items"] == json.loads((ours / f).read_text())["items"], f
+        else:
+            assert (theirs / f).read_text() == (ours / f).read_text(), f

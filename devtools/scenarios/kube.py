@@ -83,7 +83,9 @@ def container(name: str, image: str, *, port: int | None = 8080, env: list | Non
 
 
 def http_probe(path: str, port: int | str, delay: int = 0, **extra: Any) -> dict[str, Any]:
-    return {"httpGet": {"path": path, "port": port, "scheme": "HTTP"}, "initialDelaySeconds": delay, **extra}
+    # Go's omitempty: the API server never returns initialDelaySeconds 0.
+    return {"httpGet": {"path": path, "port": port, "scheme": "HTTP"},
+            **({"initialDelaySeconds": delay} if delay else {}), **extra}
 
 
 def env(name: str, value: str | None = None, *, cm: tuple[str, str] | None = None,

@@ -35,13 +35,16 @@ def render_world(world: World, out: Path, trigger: tuple[str, Any], expected: di
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
+    nodes = sorted(world.nodes, key=lambda o: o["metadata"]["name"])
     (out / "nodes.json").write_text(_go_json({"kind": "NodeList", "apiVersion": "v1",
-                                              "metadata": {"resourceVersion": "56108210"}, "items": world.nodes}))
+                                              "metadata": {"resourceVersion": "56108210"}, "items": nodes}))
     for ns, kinds in sorted(world.dump.items()):
         ns_dir = out / ns
         ns_dir.mkdir()
         for kind in DUMP_KINDS:
-            (ns_dir / f"{kind}.json").write_text(_go_json(_typed_list(kind, kinds.get(kind, []), ns)))
+            # The API server lists in key order (namespace/name); kubectl keeps that order.
+            items = sorted(kinds.get(kind, []), key=lambda o: o["metadata"]["name"])
+            (ns_dir / f"{kind}.json").write_text(_go_json(_typed_list(kind, items, ns)))
         for pod in kinds.get("pods", []):
             name = pod["metadata"]["name"]
             parts = []

@@ -67,8 +67,11 @@ class World:
                                for t, (s, r, m) in base_conditions.items()],
                 "addresses": [{"type": "InternalIP", "address": f"10.0.{len(self.nodes) + 1}.{20 + len(self.nodes)}"},
                               {"type": "Hostname", "address": name}],
-                "nodeInfo": {"kubeletVersion": "v1.30.4-eks-a737599", "containerRuntimeVersion": "containerd://1.7.20",
-                             "osImage": "Amazon Linux 2023", "architecture": arch, "operatingSystem": "linux"},
+                "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+                "nodeInfo": {"machineID": safe(name + "m", 32), "systemUUID": uid("sys", name), "bootID": uid("boot", name),
+                             "kernelVersion": "6.1.109-118.189.amzn2023.x86_64", "osImage": "Amazon Linux 2023.5.20240916",
+                             "containerRuntimeVersion": "containerd://1.7.20", "kubeletVersion": "v1.30.4-eks-a737599",
+                             "kubeProxyVersion": "v1.30.4-eks-a737599", "operatingSystem": "linux", "architecture": arch},
             },
         }
         self.nodes.append(node)
@@ -164,7 +167,7 @@ class World:
                    rollout_min: float = 60 * 24 * 2, paused: bool = False) -> list[str]:
         self.namespace(ns)
         sel = {"app.kubernetes.io/name": name, **(labels or {})}
-        template = {"metadata": {"labels": dict(sel)}, "spec": {"containers": containers, **(
+        template = {"metadata": {"creationTimestamp": None, "labels": dict(sel)}, "spec": {"containers": containers, **(
             {"initContainers": init} if init else {}), **({"volumes": volumes} if volumes else {}), **(spec_extra or {})}}
         rs_name = f"{name}-{safe(ns + name + str(revision), 10)}"
         pod_names = [f"{rs_name}-{safe(rs_name + str(i), 5)}" for i in range(replicas if pods is None else pods)]
@@ -174,7 +177,7 @@ class World:
         ready = sum(1 for p in built if _is_ready(p))
         if old is not None:
             old_rs = f"{name}-{safe(ns + name + str(revision - 1), 10)}"
-            old_tpl = {"metadata": {"labels": dict(sel)}, "spec": {"containers": old}}
+            old_tpl = {"metadata": {"creationTimestamp": None, "labels": dict(sel)}, "spec": {"containers": old}}
             old_pods = [f"{old_rs}-{safe(old_rs + str(i), 5)}" for i in range(old_ready)]
             for p in old_pods:
                 self.pod(ns, p, old, labels={**sel, "pod-template-hash": old_rs.rsplit("-", 1)[1]},
@@ -193,8 +196,8 @@ class World:
             "spec": {"replicas": replicas, "selector": {"matchLabels": sel}, "template": template,
                      "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
                      "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600, **({"paused": True} if paused else {})},
-            "status": {"observedGeneration": revision, "replicas": len(pod_names) + (old_ready if old else 0),
-                       "updatedReplicas": len(pod_names), "readyReplicas": ready, "availableReplicas": ready,
+            "status": {**_omit_zero({"observedGeneration": revision, "replicas": len(pod_names) + (old_ready if old else 0),
+                       "updatedReplicas": len(pod_names), "readyReplicas": ready, "availableReplicas": ready}),
                        **({"unavailableReplicas": replicas - ready} if ready < replicas else {}),
                        "conditions": [{"type": "Available", "status": available, "lastUpdateTime": ts(30),
                                        "lastTransitionTime": ts(30), "reason": "MinimumReplicasAvailable" if available
@@ -218,10 +221,10 @@ class World:
                                           "deployment.kubernetes.io/revision": str(revision)}),
             "spec": {"replicas": replicas, "selector": {"matchLabels": {**template["metadata"]["labels"],
                                                                           "pod-template-hash": rs.rsplit("-", 1)[1]}},
-                     "template": {**template, "metadata": {"labels": {**template["metadata"]["labels"],
+                     "template": {**template, "metadata": {"creationTimestamp": None, "labels": {**template["metadata"]["labels"],
                                                                       "pod-template-hash": rs.rsplit("-", 1)[1]}}}},
-            "status": {"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready,
-                       "availableReplicas": ready, "observedGeneration": 1},
+            "status": _omit_zero({"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready,
+                                  "availableReplicas": ready, "observedGeneration": 1}, keep=("replicas",)),
         })
 
     def daemonset(self, ns: str, name: str, containers: list[dict], status: PodStatus = healthy) -> None:
@@ -234,7 +237,7 @@ class World:
         n = len(self.nodes)
         self.dump[ns]["daemonsets"].append({
             "metadata": meta("DaemonSet", name, ns, labels=sel),
-            "spec": {"selector": {"matchLabels": sel}, "template": {"metadata": {"labels": sel},
+            "spec": {"selector": {"matchLabels": sel}, "template": {"metadata": {"creationTimestamp": None, "labels": sel},
                                                                      "spec": {"containers": containers}},
                      "updateStrategy": {"type": "RollingUpdate"}},
             "status": {"currentNumberScheduled": n, "numberMisscheduled": 0, "desiredNumberScheduled": n,
@@ -251,7 +254,7 @@ class World:
         ready = sum(1 for p in built if p["status"].get("phase") == "Running")
         self.add_extra({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": meta("StatefulSet", name, ns, labels=sel),
                         "spec": {"replicas": replicas, "selector": {"matchLabels": sel}, "serviceName": name,
-                                 "template": {"metadata": {"labels": sel}, "spec": {"containers": containers}}},
+                                 "template": {"metadata": {"creationTimestamp": None, "labels": sel}, "spec": {"containers": containers}}},
                         "status": {"replicas": replicas, "readyReplicas": ready, "currentReplicas": replicas,
                                    "updatedReplicas": replicas, "availableReplicas": ready}})
         return pods
@@ -293,6 +296,11 @@ class World:
                  "eventTime": None, "reportingComponent": component, "reportingInstance": host or ""}
         self.dump.setdefault(ns or "default", {k: [] for k in DUMP_KINDS})["events"].append(event)
         return event
+
+
+def _omit_zero(status: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Go's omitempty: the API server leaves out zero counts (except fields declared without it)."""
+    return {k: v for k, v in status.items() if v != 0 or k in keep}
 
 
 def _is_ready(pod: dict[str, Any]) -> bool:

@@ -1,0 +1,164 @@
+"""A read-only, Kubernetes-API-shaped HTTP server over an InMemoryCluster (tests, `kubectl` against snapshots).
+
+Answers what the kubernetes client and `kubectl get` / `cluster-info dump` ask: version, discovery,
+typed Lists with label/field selectors, single objects, pod logs; 404 Status objects; 405 for every
+write. Secrets are served as metadata only. `faults` injects errors or delays; `requests` records
+every request (method, path, query) so tests can assert what a client asked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from shared.cluster.kinds import CLUSTER_SCOPED, RESOURCES
+from shared.cluster.memory import InMemoryCluster
+
+_PATH = re.compile(r"^/(?:api/(?P<cv>v1)|apis/(?P<g>[^/]+)/(?P<gv>[^/]+))"
+                   r"(?:/namespaces/(?P<ns>[^/]+))?/(?P<res>[^/]+)(?:/(?P<name>[^/]+))?(?:/(?P<sub>log))?$")
+
+
+@dataclass
+class Fault:
+    path: str  # regex on the request path
+    status: int = 500
+    count: int = 1
+    delay_s: float = 0.0
+    retry_after: int | None = None
+
+
+def _status(code: int, reason: str, message: str) -> dict[str, Any]:
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
+            "reason": reason, "code": code}
+
+
+@dataclass
+class KubeApiServer:
+    cluster: InMemoryCluster
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def __enter__(self) -> KubeApiServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _send(self, code: int, body: Any, headers: dict[str, str] | None = None, text: bool = False) -> None:
+                payload = body.encode() if text else json.dumps(body).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "text/plain" if text else "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self) -> None:  # noqa: N802
+                parts = urlsplit(self.path)
+                query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                with server._lock:
+                    server.requests.append({"method": "GET", "path": parts.path, "query": query,
+                                            "accept": self.headers.get("Accept", "")})
+                    fault = next((f for f in server.faults if f.count > 0 and re.search(f.path, parts.path)), None)
+                    if fault:
+                        fault.count -= 1
+                if fault:
+                    time.sleep(fault.delay_s)
+                    if fault.status:
+                        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                        return self._send(fault.status, _status(fault.status, "Injected", "injected fault"), headers)
+                code, body, text = server.answer(parts.path, query)
+                self._send(code, body, text=text)
+
+            def _refuse(self) -> None:
+                self._send(405, _status(405, "MethodNotAllowed", "this API server is read-only"))
+
+            do_POST = do_PUT = do_PATCH = do_DELETE = _refuse  # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def write_kubeconfig(self, path: Path) -> Path:
+        path.write_text(json.dumps({
+            "apiVersion": "v1", "kind": "Config", "current-context": "local",
+            "clusters": [{"name": "local", "cluster": {"server": self.url}}],
+            "users": [{"name": "local", "user": {"token": "local-test-token"}}],
+            "contexts": [{"name": "local", "context": {"cluster": "local", "user": "local"}}]}))
+        return path
+
+    # --- routing -----------------------------------------------------------------------------------
+    def answer(self, path: str, query: dict[str, str]) -> tuple[int, Any, bool]:
+        if path == "/version":
+            return 200, {"major": "1", "minor": "30", "gitVersion": "v1.30.4", "platform": "linux/amd64"}, False
+        if path == "/api":
+            return 200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}, False
+        if path == "/apis":
+            groups = sorted({api.split("/")[0] for _, api, _ in RESOURCES.values() if "/" in api})
+            return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+                {"name": g, "versions": [{"groupVersion": v, "version": v.split("/")[1]} for v in sorted(
+                    {api for _, api, _ in RESOURCES.values() if api.startswith(g + "/")})],
+                 "preferredVersion": {"groupVersion": self._preferred(g), "version": self._preferred(g).split("/")[1]}}
+                for g in groups]}, False
+        if path in ("/api/v1",) or re.fullmatch(r"/apis/[^/]+/[^/]+", path):
+            group_version = "v1" if path == "/api/v1" else path[len("/apis/"):]
+            return 200, {"kind": "APIResourceList", "groupVersion": group_version, "resources": [
+                {"name": res, "singularName": kind.lower(), "namespaced": res not in CLUSTER_SCOPED, "kind": kind,
+                 "verbs": ["get", "list", "watch"], "shortNames": list(shorts)}
+                for res, (kind, api, shorts) in RESOURCES.items() if api == group_version]
+                + ([{"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]}]
+                   if group_version == "v1" else [])}, False
+        m = _PATH.match(path)
+        if not m or m.group("res") not in RESOURCES:
+            return 404, _status(404, "NotFound", f"the server could not find the requested resource ({path})"), False
+        res, ns, name = m.group("res"), m.group("ns"), m.group("name")
+        kind, api, _ = RESOURCES[res]
+        if m.group("sub") == "log":
+            text = self.cluster.logs(ns or "", name or "", query.get("container", ""),
+                                     previous=query.get("previous") == "true",
+                                     tail_lines=int(query["tailLines"]) if "tailLines" in query else None)
+            if text is None:
+                return 400, _status(400, "BadRequest", f'previous terminated container "{query.get("container")}" '
+                                                      f'in pod "{name}" not found'), False
+            return 200, text, True
+        if name:
+            obj = self.cluster.get(res, name, ns)
+            if obj is None:
+                return 404, _status(404, "NotFound", f'{res} "{name}" not found'), False
+            return 200, obj, False
+        items = self.cluster.list(res, ns, label_selector=query.get("labelSelector"),
+                                  field_selector=query.get("fieldSelector"))
+        for item in items:
+            item.pop("kind", None)
+            item.pop("apiVersion", None)
+        return 200, {"kind": f"{kind}List", "apiVersion": api, "metadata": {"resourceVersion": "1"},
+                     "items": items[: int(query["limit"])] if query.get("limit") else items}, False
+
+    @staticmethod
+    def _preferred(group: str) -> str:
+        return next(api for _, api, _ in RESOURCES.values() if api.startswith(group + "/"))
+
+
+def serve_cluster(cluster: InMemoryCluster) -> KubeApiServer:
+    return KubeApiServer(cluster)

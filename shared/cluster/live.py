@@ -1,0 +1,115 @@
+"""The live cluster: the official kubernetes client, GET requests only, imported only when used."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+from shared.cluster.kinds import CLUSTER_SCOPED, RESOURCES, api_version_for, kind_for_resource, resource_for_kind
+from shared.errors import Forbidden, NotFound, TransientError
+
+REQUEST_TIMEOUT_S: Final = 8.0
+# Secrets as metadata only: the API server drops data and stringData for this media type.
+_METADATA_ONLY: Final = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
+_METADATA_LIST: Final = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
+
+
+class LiveCluster:
+    def __init__(self, api_client: Any, name: str = "live") -> None:
+        from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError as Urllib3Error
+
+        self._api = api_client
+        self._api_exception = ApiException
+        self._transport_errors = (Urllib3Error, OSError, TimeoutError)
+        self.name = name
+
+    @classmethod
+    def in_cluster(cls) -> LiveCluster:
+        from kubernetes import client, config
+
+        configuration = client.Configuration()
+        config.load_incluster_config(client_configuration=configuration)
+        configuration.retries = 0  # the tool executor owns retries (backoff, Retry-After, the deadline)
+        return cls(client.ApiClient(configuration), name="in-cluster")
+
+    @classmethod
+    def from_kubeconfig(cls, path: str | None = None, context: str | None = None) -> LiveCluster:
+        from kubernetes import client, config
+
+        configuration = client.Configuration()
+        config.load_kube_config(config_file=path, context=context, client_configuration=configuration)
+        configuration.retries = 0  # the tool executor owns retries (backoff, Retry-After, the deadline)
+        return cls(client.ApiClient(configuration), name=context or "kubeconfig")
+
+    def _path(self, resource: str, namespace: str | None, name: str | None = None) -> str:
+        api = api_version_for(resource)
+        base = "/api/v1" if api == "v1" else f"/apis/{api}"
+        ns = f"/namespaces/{namespace}" if namespace and resource not in CLUSTER_SCOPED else ""
+        return f"{base}{ns}/{resource}" + (f"/{name}" if name else "")
+
+    def _get(self, path: str, query: Mapping[str, Any] | None = None, accept: str = "application/json",
+             raw: bool = False) -> Any:
+        try:
+            response = self._api.call_api(
+                path, "GET", query_params=[(k, v) for k, v in (query or {}).items() if v is not None],
+                header_params={"Accept": accept}, auth_settings=["BearerToken"], _preload_content=False,
+                _return_http_data_only=True, _request_timeout=REQUEST_TIMEOUT_S)
+            body = response.data
+        except self._api_exception as exc:
+            status = int(exc.status or 0)
+            if status == 404:
+                raise NotFound(f"{path}: not found") from None
+            if status in (401, 403):
+                raise Forbidden(f"{path}: {status} (the service account may not read this)") from None
+            if status == 429 or status >= 500 or status == 0:
+                retry = (exc.headers or {}).get("Retry-After") if exc.headers else None
+                raise TransientError(f"{path}: HTTP {status}", status=status,
+                                     retry_after_s=float(retry) if retry and str(retry).isdigit() else None) from None
+            raise NotFound(f"{path}: HTTP {status}: {(exc.body or b'')[:200]!r}") from None
+        except self._transport_errors as exc:
+            raise TransientError(f"{path}: {type(exc).__name__}") from None
+        return body.decode("utf-8", errors="replace") if raw else json.loads(body)
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        resource = resource_for_kind(kind)
+        if resource not in RESOURCES:
+            raise NotFound(f"unknown kind {kind!r}")
+        secret = resource == "secrets"
+        try:
+            obj = self._get(self._path(resource, namespace, name), accept=_METADATA_ONLY if secret else
+                            "application/json")
+        except NotFound:
+            return None
+        obj.setdefault("kind", kind_for_resource(resource))
+        obj.setdefault("apiVersion", api_version_for(resource))
+        if secret:
+            obj = {"kind": "Secret", "apiVersion": "v1", "metadata": obj.get("metadata", {})}
+        return obj
+
+    def list(self, kind: str, namespace: str | None = None, *, label_selector: str | None = None,
+             field_selector: str | None = None) -> list[dict[str, Any]]:
+        resource = resource_for_kind(kind)
+        if resource not in RESOURCES:
+            raise NotFound(f"unknown kind {kind!r}")
+        secret = resource == "secrets"
+        doc = self._get(self._path(resource, namespace), {"labelSelector": label_selector,
+                                                          "fieldSelector": field_selector, "limit": 500},
+                        accept=_METADATA_LIST if secret else "application/json")
+        kind_name, api = kind_for_resource(resource), api_version_for(resource)
+        items = []
+        for item in doc.get("items") or []:
+            if secret:
+                item = {"metadata": item.get("metadata", {})}
+            items.append({"kind": kind_name, "apiVersion": api, **item})
+        return items
+
+    def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False,
+             tail_lines: int | None = None, since_seconds: int | None = None) -> str | None:
+        query = {"container": container, "previous": "true" if previous else None, "tailLines": tail_lines,
+                 "sinceSeconds": since_seconds}
+        try:
+            return self._get(f"/api/v1/namespaces/{namespace}/pods/{pod}/log", query, accept="text/plain", raw=True)
+        except NotFound:
+            return None
