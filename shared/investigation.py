@@ -71,6 +71,11 @@ class Investigator:
                     run.save()
                     return Outcome(finished=False, steps=run.steps_now)
                 cp["diagnosis"] = diagnosis.to_dict()
+                # Finished: replay is over, so the raw reads and the transcript are dropped; what stays
+                # is the diagnosis and the counts (state per investigation stays small).
+                cp["results"] = {}
+                cp["session"] = {"tokens": (cp.get("session") or {}).get("tokens")}
+                cp["findings"] = (cp.get("findings") or [])[:3]
                 run.save()
             diagnosis = Diagnosis.from_dict(cp["diagnosis"])
             return Outcome(finished=True, diagnosis=diagnosis, steps=run.steps_now)

@@ -28,6 +28,10 @@ class KeyValueStore(Protocol):
         """Store only if no live value exists; True when this call stored it (atomic)."""
         ...
 
+    def put_if_absent_or_get(self, key: str, value: str, ttl_s: float | None = None) -> tuple[bool, str | None]:
+        """put_if_absent, and the value that is there when it was not absent: one atomic round trip."""
+        ...
+
     def put_if_guard(
         self, key: str, value: str, guard_key: str, guard_value: str, ttl_s: float | None = None
     ) -> bool:

@@ -52,7 +52,7 @@ class Router:
         try:
             self._authorize(path, headers)
             intake = parse_request(path, headers, body, self.settings.cluster_name)
-            if intake.ce_id and intake.ce_source:
+            if intake.ce_id and intake.ce_source and not all(isinstance(i, Noise) for i in intake.items):
                 previous = deliveries.recall_response(self.store, intake.ce_source, intake.ce_id)
                 if previous is not None:
                     return Reply(previous["status"], {**previous["body"], "redelivery": True})
@@ -63,7 +63,7 @@ class Router:
                 else:
                     accepted.append(self._accept(item, intake.traceparent, intake.tracestate))
             reply = Reply(202 if accepted else 200, {"accepted": accepted, "dropped": dropped})
-            if intake.ce_id and intake.ce_source:
+            if accepted and intake.ce_id and intake.ce_source:  # dropping noise again is harmless
                 deliveries.remember_response(
                     self.store, intake.ce_source, intake.ce_id,
                     {"status": reply.status, "body": reply.body}, RESPONSE_TTL_S,

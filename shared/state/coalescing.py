@@ -26,8 +26,7 @@ def coalesce(store: KeyValueStore, incident: Incident, window_s: int) -> Coalesc
     key = f"coalesce:{incident.fingerprint}"
     for _ in range(3):  # the window may expire between the two calls; then try again
         candidate = f"inv-{incident.fingerprint[:10]}-{uuid.uuid4().hex[:10]}"
-        created = store.put_if_absent(key, candidate, window_s)
-        investigation_id = candidate if created else store.get(key)
+        created, investigation_id = store.put_if_absent_or_get(key, candidate, window_s)
         if investigation_id is not None:
             break
     else:  # pragma: no cover - three expiries in a row

@@ -67,6 +67,11 @@ class RedisStore:
     def put_if_absent(self, key: str, value: str, ttl_s: float | None = None) -> bool:
         return bool(self._run(lambda: self._redis.set(self._k(key), value, px=_ms(ttl_s), nx=True)))
 
+    def put_if_absent_or_get(self, key: str, value: str, ttl_s: float | None = None) -> tuple[bool, str | None]:
+        # SET NX GET (Redis 7): the old value, or None when this call stored it.
+        old = self._run(lambda: self._redis.set(self._k(key), value, px=_ms(ttl_s), nx=True, get=True))
+        return (old is None, value if old is None else old)
+
     def put_if_guard(
         self, key: str, value: str, guard_key: str, guard_value: str, ttl_s: float | None = None
     ) -> bool:

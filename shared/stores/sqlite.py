@@ -92,6 +92,17 @@ class SqliteStore:
 
         return self._run(op)
 
+    def put_if_absent_or_get(self, key: str, value: str, ttl_s: float | None = None) -> tuple[bool, str | None]:
+        def op(db: sqlite3.Connection) -> tuple[bool, str | None]:
+            current = self._live_value(db, key)
+            if current is not None:
+                return False, current
+            db.execute("INSERT OR REPLACE INTO kv (key, value, expires) VALUES (?, ?, ?)",
+                       (key, value, _expiry(ttl_s)))
+            return True, value
+
+        return self._run(op)
+
     def put_if_guard(
         self, key: str, value: str, guard_key: str, guard_value: str, ttl_s: float | None = None
     ) -> bool:

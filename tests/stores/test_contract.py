@@ -82,3 +82,8 @@ def test_racing_processes_share_one_sqlite_file_and_one_wins(tmp_path):
         p.join(30)
     outcomes = [results.get(timeout=5) for _ in procs]
     assert outcomes.count(True) == 1
+
+
+def test_put_if_absent_or_get_answers_the_winner_and_the_value_already_there(store):
+    assert store.put_if_absent_or_get("k", "first", ttl_s=60) == (True, "first")
+    assert store.put_if_absent_or_get("k", "second", ttl_s=60) == (False, "first")

@@ -1,0 +1,1 @@
+"""`make bench`: speed, cost and scale of kubetriage, each beside a floor measured in the same run."""
