@@ -13,7 +13,7 @@ from typing import Any, Final
 from shared.analyzers import logsignals
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint, warning_messages
-from shared.analyzers.target import ContainerState, container_states, target_pods
+from shared.analyzers.target import ContainerState, container_states, is_settled, target_pods
 from shared.diagnosis import Finding
 from shared.incident import Incident
 from shared.tools.spec import ToolCall
@@ -67,7 +67,7 @@ class CrashLoopAnalyzer:
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:
             for c in container_states(pod):
-                if c.init or not _crashing(c):
+                if c.init or not _crashing(c) or is_settled(c, pod, evidence.incident.last_seen):
                     continue
                 finding = self._explain(evidence, pod, c)
                 if finding is not None:

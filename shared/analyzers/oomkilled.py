@@ -7,7 +7,7 @@ from typing import Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint
-from shared.analyzers.target import container_states, target_pods
+from shared.analyzers.target import container_states, is_settled, target_pods
 from shared.diagnosis import Finding
 from shared.incident import Incident
 from shared.tools.spec import ToolCall
@@ -30,7 +30,7 @@ class OOMKilledAnalyzer:
         for pod in target_pods(evidence)[:3]:
             for c in container_states(pod):
                 last = c.last_exit or {}
-                if last.get("reason") != "OOMKilled":
+                if last.get("reason") != "OOMKilled" or is_settled(c, pod, evidence.incident.last_seen):
                     continue
                 ns, pod_name = ns_of(pod), name_of(pod)
                 limits = (c.spec.get("resources") or {}).get("limits") or {}

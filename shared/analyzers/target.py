@@ -31,6 +31,32 @@ class ContainerState:
         return self.terminated or self.last_terminated
 
 
+def is_settled(c: ContainerState, pod: Mapping[str, Any], evidence_now: Any = None, minutes: float = 30) -> bool:
+    """Ready and running for a while: an old restart of such a container is history, not the incident.
+
+    "A while" is measured against the newest time the pod itself shows (conditions, container starts),
+    since a snapshot has no wall clock.
+    """
+    from shared.analyzers.kube_facts import parse_time
+
+    running = ((pod.get("status") or {}).get("containerStatuses") or [])
+    started = next((parse_time((s.get("state") or {}).get("running", {}).get("startedAt"))
+                    for s in running if s.get("name") == c.name), None)
+    if not c.ready or c.waiting_reason or started is None:
+        return False
+    stamps = [parse_time(cond.get("lastTransitionTime")) for cond in (pod.get("status") or {}).get("conditions") or []]
+    stamps += [parse_time(evidence_now)] if isinstance(evidence_now, str) else []
+    newest = max([t for t in stamps if t is not None] + [started])
+    return (newest - started).total_seconds() >= minutes * 60 and not _recently_terminated(c, newest, minutes)
+
+
+def _recently_terminated(c: ContainerState, newest: Any, minutes: float) -> bool:
+    from shared.analyzers.kube_facts import parse_time
+
+    finished = parse_time((c.last_terminated or {}).get("finishedAt"))
+    return finished is not None and (newest - finished).total_seconds() < minutes * 60
+
+
 def container_states(pod: Mapping[str, Any]) -> list[ContainerState]:
     """Init containers first, then app containers, each joined with its spec."""
     spec = pod.get("spec") or {}

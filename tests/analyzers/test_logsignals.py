@@ -1,0 +1,67 @@
+"""Reading a dying container's last words, across runtimes and log formats."""
+
+import pytest
+
+from shared.analyzers.logsignals import classify, last_error_line
+
+CASES = [
+    ('{"level":"fatal","msg":"config","error":"required key WALLET_SERVICE_URL missing value"}',
+     "crashloop_missing_env", "WALLET_SERVICE_URL"),
+    ("Traceback (most recent call last):\n  File \"app.py\", line 3\nKeyError: 'DATABASE_URL'",
+     "crashloop_missing_env", "DATABASE_URL"),
+    ('KeyError: key not found: "SESSION_SECRET"', "crashloop_missing_env", "SESSION_SECRET"),
+    ("Error: environment variable JWT_SECRET is not set", "crashloop_missing_env", "JWT_SECRET"),
+    ("/entrypoint.sh: line 4: API_TOKEN: parameter not set", "crashloop_missing_env", "API_TOKEN"),
+    ("Caused by: java.lang.IllegalArgumentException: Could not resolve placeholder 'payments.url' in value",
+     "crashloop_missing_env", "payments.url"),
+    ("panic: open /etc/app/config.yaml: no such file or directory", "crashloop_missing_config_file",
+     "/etc/app/config.yaml"),
+    ("Error: ENOENT: no such file or directory, open '/srv/settings.json'", "crashloop_missing_config_file",
+     "/srv/settings.json"),
+    ("FileNotFoundError: [Errno 2] No such file or directory: '/config/app.toml'", "crashloop_missing_config_file",
+     "/config/app.toml"),
+    ("java.io.FileNotFoundException: /opt/app/application.yml (No such file or directory)",
+     "crashloop_missing_config_file", "/opt/app/application.yml"),
+    ("mkdir /data/cache: permission denied", "crashloop_permission_denied", "/data/cache"),
+    ("PermissionError: [Errno 13] Permission denied: '/var/lib/app/state.db'", "crashloop_permission_denied",
+     "/var/lib/app/state.db"),
+    ("listen tcp :80: bind: permission denied", "crashloop_permission_denied", "80"),
+    ("Error: listen EADDRINUSE: address already in use :::3000", "crashloop_port_in_use", "3000"),
+    ("2025/06/03 listen tcp 0.0.0.0:9090: bind: address already in use", "crashloop_port_in_use", "9090"),
+    ("Web server failed to start. Port 8080 was already in use.", "crashloop_port_in_use", "8080"),
+    ("flag provided but not defined: -listen-addr", "crashloop_bad_command", "-listen-addr"),
+    ("error: unrecognized arguments: --workers=4", "crashloop_bad_command", "--workers=4"),
+    ("/bin/sh: gunicorn: not found", "crashloop_bad_command", "gunicorn"),
+    ('Error: unknown command "serve" for "app"', "crashloop_bad_command", "serve"),
+]
+
+
+@pytest.mark.parametrize(("log", "category", "fact"), CASES, ids=[f"{c[1]}: {c[2]}" for c in CASES])
+def test_the_known_failure_and_its_fact_are_read_from_the_log(log, category, fact):
+    signal = classify(log)
+    assert signal is not None and signal.category == category and signal.fact == fact
+
+
+@pytest.mark.parametrize(
+    "log",
+    ["java.sql.SQLException: Access denied for user 'app'@'10.0.1.5'",
+     "ERROR: permission denied for table invoices",
+     "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation",
+     "INFO server started\nINFO ready"],
+    ids=["a database login denial is not a file permission", "a SQL grant is not a file permission",
+         "a cloud API denial is not a file permission", "a healthy log names nothing"],
+)
+def test_lookalikes_are_not_mistaken_for_known_failures(log):
+    assert classify(log) is None
+
+
+def test_the_last_fatal_line_wins_over_an_earlier_red_herring():
+    log = ("WARN cache: REDIS_URL empty, using memory\nINFO connecting\n"
+           "FATAL open /etc/svc/tls.crt: no such file or directory\n")
+    assert classify(log).category == "crashloop_missing_config_file"
+
+
+def test_the_quoted_crash_line_is_the_cause_not_the_stack_frames():
+    log = ("Exception in thread main\n\tat a.b.C.run(C.java:1)\n"
+           "Caused by: org.postgresql.util.PSQLException: Connection refused\n\tat x.y(Z.java:2)\n")
+    assert last_error_line(log).startswith("Caused by: org.postgresql")

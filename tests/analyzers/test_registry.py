@@ -1,0 +1,51 @@
+"""Every analyzer stays quiet on healthy workloads and on old, recovered trouble."""
+
+import pytest
+
+from shared.analyzers import ANALYZERS
+from shared.cluster.memory import InMemoryCluster
+from shared.evidence import direct_evidence
+from shared.incident import Incident
+
+HEALTHY = {"kind": "Pod", "apiVersion": "v1",
+           "metadata": {"name": "web-7c9f8d6b5-x2k4q", "namespace": "shop", "labels": {"app": "web"}},
+           "spec": {"nodeName": "n1", "containers": [{"name": "web", "image": "web:1",
+                                                       "readinessProbe": {"httpGet": {"path": "/", "port": 80}}}]},
+           "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True",
+                                                         "lastTransitionTime": "2025-06-03T10:00:00Z"}],
+                      "containerStatuses": [{"name": "web", "ready": True, "restartCount": 0,
+                                             "state": {"running": {"startedAt": "2025-06-01T00:00:00Z"}}}]}}
+RECOVERED = {**HEALTHY, "status": {**HEALTHY["status"], "containerStatuses": [
+    {"name": "web", "ready": True, "restartCount": 1, "state": {"running": {"startedAt": "2025-06-01T00:00:00Z"}},
+     "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled", "finishedAt": "2025-05-01T00:00:00Z"}}}]}}
+NODE = {"kind": "Node", "apiVersion": "v1", "metadata": {"name": "n1"},
+        "status": {"conditions": [{"type": "Ready", "status": "True"}]}}
+
+
+def _incident():
+    return Incident("fp", "manual", "generic", "ManualRequest", "is web ok?", "c", "shop", "Pod",
+                    "web-7c9f8d6b5-x2k4q", pod="web-7c9f8d6b5-x2k4q")
+
+
+@pytest.mark.parametrize("name", sorted(ANALYZERS))
+def test_a_healthy_pod_gives_no_finding(name):
+    evidence = direct_evidence(_incident(), InMemoryCluster([HEALTHY, NODE]))
+    assert ANALYZERS[name].conclude(evidence) is None
+
+
+@pytest.mark.parametrize("name", sorted(ANALYZERS))
+def test_an_old_oom_kill_of_a_pod_ready_for_days_gives_no_finding(name):
+    evidence = direct_evidence(_incident(), InMemoryCluster([RECOVERED, NODE]))
+    assert ANALYZERS[name].conclude(evidence) is None
+
+
+def test_every_registered_analyzer_declares_its_family():
+    assert all(getattr(a, "family", None) for a in ANALYZERS.values())
+
+
+def test_a_recent_oom_kill_of_a_running_pod_is_still_found():
+    recent = {**RECOVERED, "status": {**RECOVERED["status"], "containerStatuses": [
+        {"name": "web", "ready": True, "restartCount": 9, "state": {"running": {"startedAt": "2025-06-03T09:58:00Z"}},
+         "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled", "finishedAt": "2025-06-03T09:57:59Z"}}}]}}
+    evidence = direct_evidence(_incident(), InMemoryCluster([recent, NODE]))
+    assert ANALYZERS["oomkilled"].conclude(evidence).category == "oom_killed"
