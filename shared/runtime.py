@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any, TextIO
 
+from typing import TYPE_CHECKING
+
 from shared.events import HttpEmitter, InProcessEmitter
-from shared.investigation import Investigator
 from shared.ports import EventEmitter, KeyValueStore
 from shared.router import Router
 from shared.settings import Settings
-from shared.specialist import Specialist
+
+if TYPE_CHECKING:  # the router's cold start must not load the specialist side (analyzers, tools)
+    from shared.specialist import Specialist
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ def build_specialist(
 ) -> Specialist:
     from shared.analyzers import ANALYZERS
     from shared.cluster.factory import open_cluster
+    from shared.investigation import Investigator
+    from shared.specialist import Specialist
     from shared.sinks import open_sinks
     from shared.telemetry import setup_telemetry
     from shared.tools.catalog import TOOLS
