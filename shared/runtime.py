@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, TextIO
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 from shared.events import HttpEmitter, InProcessEmitter
 from shared.ports import EventEmitter, KeyValueStore
@@ -50,8 +48,8 @@ def build_specialist(
     from shared.analyzers import ANALYZERS
     from shared.cluster.factory import open_cluster
     from shared.investigation import Investigator
-    from shared.specialist import Specialist
     from shared.sinks import open_sinks
+    from shared.specialist import Specialist
     from shared.telemetry import setup_telemetry
     from shared.tools.catalog import TOOLS
     from shared.tools.compaction import render_for_model

@@ -73,3 +73,11 @@ def test_eval_prints_the_table_and_the_accuracy(scenario, tmp_path):
     report = json.loads(out.stdout)
     assert report["total"] == 1
     assert {"scenario", "expected", "found", "correct"} <= set(report["results"][0])
+
+
+def test_the_demo_prints_a_diagnosis_per_bundled_incident_and_remembers_them_on_a_second_run(tmp_path):
+    first = _run(["demo"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("\n== ") >= 6 and "Root cause:" in first.stdout
+    second = _run(["demo"], tmp_path)
+    assert second.returncode == 0 and second.stdout.count("(seen before") >= 6

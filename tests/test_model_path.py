@@ -52,3 +52,24 @@ def test_a_failing_model_api_gives_a_degraded_rules_diagnosis(suite):
     assert d["degraded"] is True and d["category"] == "crashloop_app_error"
     assert any("model unavailable" in n for n in d["notes"])
     assert len(api.requests) >= 1
+
+
+def test_a_recurring_incident_is_answered_from_memory_without_a_new_model_call(suite, tmp_path):
+    import time
+
+    from shared.stores.sqlite import SqliteStore
+
+    submit = {"category": "crashloop_app_error", "summary": "orders: Flyway checksum mismatch",
+              "root_cause": "Migration 42 was edited after it was applied.", "confidence": 0.85}
+    store = SqliteStore(str(tmp_path / "memory.sqlite3"))
+    path = suite["crashloop-app-error-flyway"]
+    body = (path / "event.json").read_bytes()
+    with serve_messages_api([message([tool_use("submit_diagnosis", submit, "t")], "tool_use")]) as api:
+        settings = replace(_settings(api.url), coalesce_window_s=1)
+        (first,), _ = diagnose(settings, path, "event", body, store=store)
+        time.sleep(1.2)  # past the coalescing window: a new investigation of the same fingerprint
+        (again,), _ = diagnose(settings, path, "event", body.replace(b'"count": ', b'"count": 1'), store=store)
+    assert len(api.requests) == 1
+    assert again["investigation_id"] != first["investigation_id"]
+    assert again["summary"] == first["summary"] and again["tokens"]["input"] == 0
+    assert any("recurring" in n for n in again["notes"])

@@ -92,3 +92,29 @@ def test_importing_the_router_path_loads_no_telemetry_sdk():
             "print(json.dumps([m for m in sys.modules if m.startswith('opentelemetry.sdk')]))")
     out = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_tool_and_investigation_metrics_are_recorded(tmp_path):
+    from opentelemetry import metrics
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    import shared.telemetry as telemetry
+
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader])
+    telemetry._instruments.clear()
+    original = metrics.get_meter
+    metrics.get_meter = lambda name, *a, **k: provider.get_meter(name)  # the global provider may be set once only
+    try:
+        telemetry.record_tool_call("pod_logs", 12.5, ok=False)
+        telemetry.record_investigation("completed", steps=7, tokens=1500)
+    finally:
+        metrics.get_meter = original
+        telemetry._instruments.clear()
+    names = {m.name: m for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+             for m in sm.metrics}
+    assert {"kubetriage.tool.duration", "kubetriage.tool.errors", "kubetriage.investigations",
+            "kubetriage.investigation.steps", "kubetriage.investigation.tokens"} <= set(names)
+    point = names["kubetriage.tool.duration"].data.data_points[0]
+    assert point.attributes["tool"] == "pod_logs" and point.sum == 12.5

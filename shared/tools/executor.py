@@ -53,27 +53,35 @@ class ToolExecutor:
         problems = check_args(spec, call.args)
         if problems:
             return self._fail(call, "bad arguments: " + "; ".join(problems), started)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                data = self._pool.submit(spec.run, self._cluster, call.args).result(timeout=self._timeout_s)
-            except FutureTimeout:
-                return self._fail(call, f"timed out after {self._timeout_s:g}s", started, attempt)
-            except TransientError as exc:
-                if attempt >= self._max_attempts:
-                    return self._fail(call, f"gave up after {attempt} attempts: {exc}", started, attempt)
-                wait = min(MAX_BACKOFF_S, exc.retry_after_s or 0.2 * 2 ** (attempt - 1))
-                log.info("tool retry", extra={"tool": call.tool, "attempt": attempt, "wait_s": wait})
-                time.sleep(wait)
-                continue
-            except (Forbidden, NotFound) as exc:
-                return self._fail(call, f"{type(exc).__name__}: {exc}", started, attempt)
-            except Exception as exc:  # noqa: BLE001 - a tool's failure is a result, never a crash
-                return self._fail(call, f"{type(exc).__name__}: {exc}", started, attempt)
-            ms = (time.monotonic() - started) * 1000
-            log.debug("tool finished", extra={"tool": call.tool, "ms": round(ms, 1)})
-            return ToolResult(call.tool, call.args, ok=True, data=data, ms=ms, attempts=attempt)
+        import tenacity
+
+        attempts = 0
+
+        def once() -> object:
+            nonlocal attempts
+            attempts += 1
+            return self._pool.submit(spec.run, self._cluster, call.args).result(timeout=self._timeout_s)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            hinted = getattr(exc, "retry_after_s", None)
+            return min(MAX_BACKOFF_S, hinted if hinted is not None else 0.2 * 2 ** (state.attempt_number - 1))
+
+        retrying = tenacity.Retrying(retry=tenacity.retry_if_exception_type(TransientError),
+                                     stop=tenacity.stop_after_attempt(self._max_attempts), wait=wait, reraise=True)
+        try:
+            data = retrying(once)
+        except FutureTimeout:
+            return self._fail(call, f"timed out after {self._timeout_s:g}s", started, attempts)
+        except TransientError as exc:
+            return self._fail(call, f"gave up after {attempts} attempts: {exc}", started, attempts)
+        except (Forbidden, NotFound) as exc:
+            return self._fail(call, f"{type(exc).__name__}: {exc}", started, attempts)
+        except Exception as exc:  # noqa: BLE001 - a tool's failure is a result, never a crash
+            return self._fail(call, f"{type(exc).__name__}: {exc}", started, attempts)
+        ms = (time.monotonic() - started) * 1000
+        log.debug("tool finished", extra={"tool": call.tool, "ms": round(ms, 1)})
+        return ToolResult(call.tool, call.args, ok=True, data=data, ms=ms, attempts=attempts)
 
     @staticmethod
     def _fail(call: ToolCall, error: str, started: float, attempts: int = 0) -> ToolResult:

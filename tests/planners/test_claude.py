@@ -151,3 +151,17 @@ def test_the_router_model_answer_is_validated(answer, expected):
         got = classify_request(client, "claude-haiku-4-5", "who can read our secrets?",
                                ("k8s_troubleshooter", "cost_analyzer", "security_auditor"))
     assert got == expected
+
+
+def test_a_malformed_tool_input_comes_back_as_an_error_result_and_the_loop_goes_on():
+    from shared.cluster.memory import InMemoryCluster
+    from shared.tools.executor import ToolExecutor
+
+    script = [message([tool_use("pod_logs", {"pod": 42}, "tu_bad")], "tool_use"),
+              message([tool_use("submit_diagnosis", SUBMIT, "tu_ok")], "tool_use")]
+    executor = ToolExecutor(InMemoryCluster(), TOOLS)
+    with serve_messages_api(script) as api:
+        outcome = _run(_planner(api.url), {}, executor.run)
+    result = api.requests[1]["messages"][2]["content"][0]
+    assert result["is_error"] is True and "bad arguments" in result["content"]
+    assert outcome.finding.category == "crashloop_missing_env"
