@@ -217,37 +217,21 @@ class _Run:
         tokens = Tokens(**{k: int(v) for k, v in (cp["session"].get("tokens") or {}).items()
                            if k in Tokens.__dataclass_fields__})
         occurrences = coalescing.occurrences(self.inv.store, cp["investigation_id"]) or 1
-        if finding is None:
-            return Diagnosis(
-                investigation_id=cp["investigation_id"],
-                incident=cp["incident"],
-                specialist=cp["specialist"],
-                status="partial",
-                summary=f"No known failure pattern explains {self.incident.reason} on "
-                f"{self.incident.object_kind.lower()}/{self.incident.object_name}",
-                root_cause="The evidence read matched no known failure class; a person should look.",
-                category="unknown",
-                evidence=(),
-                recommendations=(
-                    "Read the pod's events and previous logs; check recent changes to the workload.",
-                ),
-                commands=tuple(_default_commands(self.incident)),
-                confidence=0.1,
-                planner=planner,
-                steps=cp["steps"],
-                tool_calls=cp["tool_calls"],
-                tokens=tokens,
-                occurrences=occurrences,
-                started_at=cp["started_at"],
-                finished_at=_now_iso(),
-                degraded=cp["degraded"],
-                notes=tuple(cp["notes"]),
-            )
+        partial = finding is None or cp["exhausted"]
+        finding = finding or Finding(
+            category="unknown",
+            summary=f"No known failure pattern explains {self.incident.reason} on "
+            f"{self.incident.object_kind.lower()}/{self.incident.object_name}",
+            root_cause="The evidence read matched no known failure class; a person should look.",
+            recommendations=("Read the pod's events and previous logs; check recent changes to the workload.",),
+            commands=tuple(_default_commands(self.incident)),
+            confidence=0.1,
+        )
         return Diagnosis(
             investigation_id=cp["investigation_id"],
             incident=cp["incident"],
             specialist=cp["specialist"],
-            status="partial" if cp["exhausted"] else "completed",
+            status="partial" if partial else "completed",
             summary=finding.summary,
             root_cause=finding.root_cause,
             category=finding.category,

@@ -6,11 +6,9 @@ import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.target import container_states, target_pods
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _MISSING_KEY = re.compile(r"couldn't find key ([\w.-]+) in (Secret|ConfigMap) ([\w.-]+)/([\w.-]+)", re.I)
 _MISSING_OBJ = re.compile(r"(configmap|secret) \"?([\w.-]+)\"? not found", re.I)
@@ -26,15 +24,9 @@ def _references(c: Any, kind: str, name: str) -> list[str]:
     return refs
 
 
-class ContainerConfigAnalyzer:
+class ContainerConfigAnalyzer(NamespacedAnalyzer):
     name = "container_config"
     family = "container_config"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

@@ -12,11 +12,18 @@ from typing import Any, Final
 
 from shared.analyzers import logsignals
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint, warning_messages
+from shared.analyzers.facts import (
+    NamespacedAnalyzer,
+    events_of,
+    item,
+    make_finding,
+    name_of,
+    ns_of,
+    owner_hint,
+    warning_messages,
+)
 from shared.analyzers.target import ContainerState, container_states, is_settled, target_pods
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 EXIT_MEANINGS: Final = {
     1: "a generic application error",
@@ -54,15 +61,9 @@ def _killed_by_probe(events: list[dict[str, Any]], container: str) -> bool:
     )
 
 
-class CrashLoopAnalyzer:
+class CrashLoopAnalyzer(NamespacedAnalyzer):
     name = "crashloop"
     family = "crashloop"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

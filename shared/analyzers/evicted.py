@@ -6,11 +6,9 @@ import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.target import pods_of_workload, target_pods, target_workload
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _LOW = re.compile(r"low on resource: ([\w-]+)", re.I)
 _USING = re.compile(r"Container ([\w-]+) was using (\S+), (?:request|which exceeds its request) (?:is )?(\S+)?", re.I)
@@ -21,15 +19,9 @@ def _evicted(pod: dict[str, Any]) -> bool:
     return status.get("reason") == "Evicted" or "evict" in str(status.get("message", "")).lower()
 
 
-class EvictedAnalyzer:
+class EvictedAnalyzer(NamespacedAnalyzer):
     name = "evicted"
     family = "eviction"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         pods = target_pods(evidence)

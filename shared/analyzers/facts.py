@@ -7,6 +7,8 @@ from typing import Any
 
 from shared.analyzers.base import Evidence
 from shared.diagnosis import EvidenceItem, Finding
+from shared.incident import Incident
+from shared.tools.spec import ToolCall
 
 
 def name_of(obj: Mapping[str, Any]) -> str:
@@ -82,3 +84,13 @@ def owner_hint(evidence: Evidence, pod: Mapping[str, Any]) -> tuple[str, str]:
     short_kind = {"Deployment": "deploy", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job",
                   "CronJob": "cronjob", "ReplicaSet": "rs"}.get(kind, kind.lower())
     return f"{short_kind}/{name}", f"{kind} {name}"
+
+
+class NamespacedAnalyzer:
+    """The broad gate most analyzers share: any incident in a namespace; no reads ahead of conclude."""
+
+    def handles(self, incident: Incident) -> bool:
+        return bool(incident.namespace)
+
+    def first_tools(self, incident: Incident) -> list[ToolCall]:
+        return []

@@ -6,11 +6,9 @@ import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of
 from shared.analyzers.kube_facts import condition
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _MISSING_REQUEST = re.compile(r"missing request for (\w+)(?: in container ([\w-]+))?", re.I)
 _METRIC_EVENTS: Final = ("FailedGetResourceMetric", "FailedGetExternalMetric", "FailedGetPodsMetric",
@@ -32,15 +30,9 @@ def _hpas(evidence: Evidence) -> list[dict[str, Any]]:
     return []
 
 
-class HpaAnalyzer:
+class HpaAnalyzer(NamespacedAnalyzer):
     name = "hpa"
     family = "hpa"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for hpa in _hpas(evidence):

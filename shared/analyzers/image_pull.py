@@ -6,12 +6,10 @@ import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.target import container_states, target_pods, workload_of
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _WAITING: Final = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull")
 _NOT_FOUND = re.compile(r"not found|manifest unknown|404|does not exist|no such manifest|name unknown|"
@@ -50,15 +48,9 @@ def _previous_image(evidence: Evidence, pod: dict[str, Any], container: str) -> 
     return None
 
 
-class ImagePullAnalyzer:
+class ImagePullAnalyzer(NamespacedAnalyzer):
     name = "image_pull"
     family = "image_pull"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

@@ -6,25 +6,17 @@ from typing import Final
 
 from shared.analyzers import logsignals
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.target import container_states, target_pods
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 # An init container that cannot even be created/pulled is better named by that specific class.
 _DEFER: Final = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError")
 
 
-class InitContainerAnalyzer:
+class InitContainerAnalyzer(NamespacedAnalyzer):
     name = "init_container"
     family = "init_container"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

@@ -6,12 +6,10 @@ from typing import Any, Final
 
 from shared.analyzers import logsignals
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import item, make_finding, name_of, ns_of
+from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of
 from shared.analyzers.kube_facts import condition
 from shared.analyzers.target import container_states, owner_of
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 
 def _jobs(evidence: Evidence) -> list[dict[str, Any]]:
@@ -35,15 +33,9 @@ def _jobs(evidence: Evidence) -> list[dict[str, Any]]:
     return []
 
 
-class JobsAnalyzer:
+class JobsAnalyzer(NamespacedAnalyzer):
     name = "jobs"
     family = "job"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for job in _jobs(evidence):

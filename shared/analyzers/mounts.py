@@ -6,11 +6,9 @@ import re
 from typing import Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.target import target_pods
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _VOLUME = re.compile(r"for volume \"([\w.-]+)\"", re.I)
 _MISSING = re.compile(r"(configmap|secret)s? \"([\w.-]+)\" not found", re.I)
@@ -18,15 +16,9 @@ _MULTI = re.compile(r"Multi-Attach error for volume \"([\w.-]+)\".*?(?:used by|a
 _UNMOUNTED = re.compile(r"unmounted volumes=\[([^\]]*)\]", re.I)
 
 
-class MountsAnalyzer:
+class MountsAnalyzer(NamespacedAnalyzer):
     name = "mounts"
     family = "mount"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

@@ -6,25 +6,17 @@ import re
 from typing import Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.target import container_states, is_settled, target_pods
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _HEAP = re.compile(r"(OutOfMemoryError[^\n]*|JavaScript heap out of memory|MemoryError|"
                    r"fatal error: runtime: out of memory|Cannot allocate memory|-Xmx\S+)", re.I)
 
 
-class OOMKilledAnalyzer:
+class OOMKilledAnalyzer(NamespacedAnalyzer):
     name = "oomkilled"
     family = "oom"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

@@ -12,11 +12,9 @@ from collections import Counter
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.target import ContainerState, container_states, target_pods
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _KIND = re.compile(r"^(Liveness|Readiness|Startup) probe (?:failed|errored)", re.I)
 _STATUS = re.compile(r"statuscode: (\d{3})", re.I)
@@ -88,15 +86,9 @@ def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log:
     return (f"the {kind} check ({what}) fails: “{message[:160]}”", f"Fix the {kind} probe or the check it runs.")
 
 
-class ProbesAnalyzer:
+class ProbesAnalyzer(NamespacedAnalyzer):
     name = "probes"
     family = "probe"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

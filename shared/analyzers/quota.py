@@ -6,12 +6,10 @@ import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of
 from shared.analyzers.target import target_workload
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _EXCEEDED = re.compile(r"exceeded quota: ([\w.-]+)(?:, requested: ([^,]+(?:,[^,:]+=[^,]+)*?), used: ([^,]+(?:,[^,:]+"
                        r"=[^,]+)*?), limited: ([^\s,]+(?:,[^\s,:]+=[^\s,]+)*))?", re.I)
@@ -37,15 +35,9 @@ def _creators(evidence: Evidence) -> list[dict[str, Any]]:
     return objs
 
 
-class QuotaAnalyzer:
+class QuotaAnalyzer(NamespacedAnalyzer):
     name = "quota"
     family = "quota"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         if evidence.incident.family == "quota" and not evidence.incident.workload:

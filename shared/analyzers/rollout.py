@@ -10,13 +10,11 @@ from __future__ import annotations
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import item, make_finding, name_of, ns_of
+from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of
 from shared.analyzers.kube_facts import condition
 from shared.analyzers.target import container_states, target_workload
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _ABOUT_ROLLOUT: Final = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
 
@@ -72,15 +70,9 @@ def _pod_state(pod: dict[str, Any]) -> str:
     return str((pod.get("status") or {}).get("phase", "?"))
 
 
-class RolloutAnalyzer:
+class RolloutAnalyzer(NamespacedAnalyzer):
     name = "rollout"
     family = "rollout"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         deploy = target_workload(evidence)

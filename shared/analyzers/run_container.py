@@ -6,11 +6,9 @@ import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.target import container_states, target_pods
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 _EXEC = re.compile(r"exec: \"?([^\s\":]+)\"?: (?:stat \S+: )?(executable file not found in \$PATH|"
                    r"no such file or directory|permission denied)|exec (\S+): (no such file or directory|exec format error|permission denied)|"
@@ -18,15 +16,9 @@ _EXEC = re.compile(r"exec: \"?([^\s\":]+)\"?: (?:stat \S+: )?(executable file no
 _START_ERRORS = ("RunContainerError", "StartError", "ContainerCannotRun", "CreateContainerError")
 
 
-class RunContainerAnalyzer:
+class RunContainerAnalyzer(NamespacedAnalyzer):
     name = "run_container"
     family = "run_container"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import item, make_finding, name_of, ns_of
+from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of
 from shared.analyzers.target import container_states, is_unhealthy
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
-from shared.incident import Incident
-from shared.tools.spec import ToolCall
 
 
 def _services(evidence: Evidence) -> list[dict[str, Any]]:
@@ -33,15 +31,9 @@ def _ready_addresses(evidence: Evidence, svc: dict[str, Any]) -> int | None:
     return sum(len(s.get("addresses") or []) for s in ep.get("subsets") or [])
 
 
-class ServiceAnalyzer:
+class ServiceAnalyzer(NamespacedAnalyzer):
     name = "service"
     family = "service"
-
-    def handles(self, incident: Incident) -> bool:
-        return bool(incident.namespace)
-
-    def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return []
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for svc in _services(evidence):
