@@ -64,8 +64,9 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
         ns, pod_name = ns_of(pod), name_of(pod)
         image = c.spec.get("image", "?")
         registry = registry_of(image)
-        messages = [str(e.get("message", "")) for e in events_of(evidence, pod)
-                    if e.get("reason") in ("Failed", "BackOff", "FailedToRetrieveImagePullSecret", "InspectFailed")]
+        pull_events = [e for e in events_of(evidence, pod)
+                       if e.get("reason") in ("Failed", "BackOff", "FailedToRetrieveImagePullSecret", "InspectFailed")]
+        messages = [str(e.get("message", "")) for e in pull_events]
         text = "\n".join([c.waiting_message or "", *messages])
         pull_errors = [m for m in [c.waiting_message or "", *messages] if "pull" in m.lower() or "image" in m.lower()]
         detail = max(pull_errors, key=len) if pull_errors else (c.waiting_message or c.waiting_reason)
@@ -75,8 +76,7 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
         ev = [item(f"pod/{ns}/{pod_name} status", f"container {c.name}: {c.waiting_reason}, image {image}")]
         if detail:
             ev.append(item(f"events pod/{ns}/{pod_name}", detail))
-        missing_secret = [m for m in messages if "FailedToRetrieveImagePullSecret" in m or "secret" in m.lower()
-                          and "not found" in m.lower()]
+        missing_secret = [e for e in pull_events if e.get("reason") == "FailedToRetrieveImagePullSecret"]
         if c.waiting_reason == "InvalidImageName":
             category = "image_pull_not_found"
         elif _UNREACHABLE.search(text) and not _NOT_FOUND.search(text.replace("no such host", "")):
@@ -88,7 +88,9 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
         elif _NOT_FOUND.search(text):
             category = "image_pull_not_found"
         else:
-            category = "image_pull_not_found" if not text.strip() else "image_pull_registry_unreachable"
+            # Only "Back-off pulling image" is left (the detailed events expired): the commonest cause of a
+            # pull that never succeeds is a tag that does not exist, but say that it is a guess.
+            category = "image_pull_not_found"
         previous = _previous_image(evidence, pod, c.name)
         before = f" The previous revision ran {previous}." if previous and previous != image else ""
         cmds = [f"kubectl -n {ns} describe pod {pod_name}", f"kubectl -n {ns} get events --field-selector "
@@ -104,7 +106,7 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
                  f"in {tag}), or push {image}.", *( [f"Or roll back to {previous}."] if before else [])],
                 [*cmds, f"kubectl -n {ns} set image {target} {c.name}={previous or '<existing image:tag>'}",
                  f"kubectl -n {ns} rollout undo {target}"],
-                0.93 if detail else 0.7,
+                0.93 if _NOT_FOUND.search(text) or c.waiting_reason == "InvalidImageName" else 0.55,
                 self.name,
             )
         if category == "image_pull_unauthorized":

@@ -49,3 +49,26 @@ def test_a_recent_oom_kill_of_a_running_pod_is_still_found():
          "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled", "finishedAt": "2025-06-03T09:57:59Z"}}}]}}
     evidence = direct_evidence(_incident(), InMemoryCluster([recent, NODE]))
     assert ANALYZERS["oomkilled"].conclude(evidence).category == "oom_killed"
+
+
+def _pulling(message, events=()):
+    pod = {**HEALTHY, "status": {"phase": "Pending", "containerStatuses": [
+        {"name": "web", "ready": False, "restartCount": 0,
+         "state": {"waiting": {"reason": "ImagePullBackOff", "message": message}}}]}}
+    return InMemoryCluster([pod, NODE, *events])
+
+
+@pytest.mark.parametrize(
+    ("message", "category", "confident"),
+    [('Back-off pulling image "web:1"', "image_pull_not_found", False),
+     ('failed to pull and unpack image "docker.io/library/web:1": failed to resolve reference: not found',
+      "image_pull_not_found", True),
+     ('failed to do request: Head "https://reg.example/v2/web/manifests/1": dial tcp: i/o timeout',
+      "image_pull_registry_unreachable", True)],
+    ids=["only a back-off left is a low-confidence not-found guess", "a not found is a confident not-found",
+         "a dial timeout is an unreachable registry"],
+)
+def test_image_pulls_are_classified_from_what_the_kubelet_said(message, category, confident):
+    finding = ANALYZERS["image_pull"].conclude(direct_evidence(_incident(), _pulling(message)))
+    assert finding.category == category
+    assert (finding.confidence >= 0.85) is confident
