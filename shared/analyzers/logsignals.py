@@ -41,7 +41,8 @@ _MISSING_ENV: Final = tuple(re.compile(p) for p in (
     rf"os\.environ\[['\"]({ENV})['\"]\]",
 ))
 _MISSING_FILE: Final = tuple(_p(p) for p in (
-    r"open (/[\w./@-]+): no such file or directory",
+    r"open (/?[\w./@-]+\.[\w]+|/[\w./@-]+): no such file or directory",
+    r"open\(\) \"(/[^\"]+)\" failed \(2: No such file or directory\)",  # nginx
     r"ENOENT: no such file or directory, (?:open|stat|scandir|lstat) '(/[^']+)'",
     r"No such file or directory: ['\"](/[^'\"]+)['\"]",
     r"java\.io\.FileNotFoundException: (/\S+) \(No such file or directory\)",
@@ -76,13 +77,19 @@ _PORT_IN_USE: Final = tuple(_p(p) for p in (
     r"bind\(\) to [\d.:\[\]]*:(\d{2,5}) failed \(98: Address (?:already )?in use\)",
     r"(address already in use|EADDRINUSE)",
 ))
+# The program's own entry point missing: a bad command, though it reads like a missing file.
+_BAD_ENTRY: Final = tuple(_p(p) for p in (
+    r"can't open file '([^']+)': \[Errno 2\]",
+    r"Error: Cannot find module '([^']+)'",
+    r"Could not find or load main class (\S+)",
+))
 _BAD_COMMAND: Final = tuple(_p(p) for p in (
+    r"error: unrecognized arguments: (.+)",
     r"flag provided but not defined: (-[\w-]+)",
     r"(?:unknown|unrecognized|invalid) (?:flag|option|argument|shorthand flag)s?:? ['\"`]?(--?[\w-]+(?:=\S+)?)",
-    r"error: unrecognized arguments: (.+)",
     r"Error: unknown command \"?(\S+?)\"? for",
     r"exec: \"?([^\s\":]+)\"?: (?:executable file not found|not found)",
-    r"(?:/bin/sh|sh|bash|/bin/bash): (?:line \d+: )?([^\s:]+): (?:command )?not found",
+    r"(?:/bin/sh|sh|bash|/bin/bash|/bin/ash|ash): (?:line \d+: |\d+: )?([^\s:]+): (?:command )?not found",
     r"([^\s:]+): command not found",
     r"exec (\S+): (?:no such file or directory|exec format error)",
     r"Error: Could not find or load main class (\S+)",
@@ -107,6 +114,8 @@ def classify(text: str | None, exit_code: int | None = None, tail: int = 80) -> 
     lines = [ln for ln in text.splitlines() if ln.strip()][-tail:]
     if found := _last_match(lines, _MISSING_ENV):
         return LogSignal("crashloop_missing_env", *found)
+    if found := _last_match(lines, _BAD_ENTRY):
+        return LogSignal("crashloop_bad_command", *found)
     if found := _last_match(lines, _PORT_IN_USE):
         return LogSignal("crashloop_port_in_use", *found)
     perm = _last_match(lines, _PERMISSION)

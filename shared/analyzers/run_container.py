@@ -28,6 +28,13 @@ class RunContainerAnalyzer(NamespacedAnalyzer):
                 started = c.waiting_reason in _START_ERRORS or last.get("reason") in _START_ERRORS or (
                     last.get("exitCode") in (126, 127, 128) and "exec" in texts[1].lower())
                 if not started:
+                    # The runtime started it but the kernel refused the binary: the container's only
+                    # output is the exec error (wrong CPU architecture, or a missing interpreter).
+                    if c.waiting_reason == "CrashLoopBackOff" or c.restarts:
+                        log = evidence.logs(ns_of(pod), name_of(pod), c.name, previous=True, tail_lines=5) or ""
+                        tail = log.strip().splitlines()[-1:] or [""]
+                        if (m := _EXEC.search(tail[0])) and len(log.strip().splitlines()) <= 3:
+                            return self._finding(evidence, pod, c, m, tail[0])
                     continue
                 texts += [str(e.get("message", "")) for e in events_of(evidence, pod) if e.get("reason") == "Failed"]
                 for text in texts:

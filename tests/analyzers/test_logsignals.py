@@ -33,6 +33,15 @@ CASES = [
     ("error: unrecognized arguments: --workers=4", "crashloop_bad_command", "--workers=4"),
     ("/bin/sh: gunicorn: not found", "crashloop_bad_command", "gunicorn"),
     ('Error: unknown command "serve" for "app"', "crashloop_bad_command", "serve"),
+    ("/bin/sh: 1: gunicorn: not found", "crashloop_bad_command", "gunicorn"),
+    ("usage: main.py [-h]\nmain.py: error: unrecognized arguments: --workers 4", "crashloop_bad_command",
+     "--workers 4"),
+    ("python: can't open file '/app/mian.py': [Errno 2] No such file or directory", "crashloop_bad_command",
+     "/app/mian.py"),
+    ('nginx: [emerg] open() "/etc/nginx/conf.d/app.conf" failed (2: No such file or directory)',
+     "crashloop_missing_config_file", "/etc/nginx/conf.d/app.conf"),
+    ("panic: open config/settings.toml: no such file or directory", "crashloop_missing_config_file",
+     "config/settings.toml"),
 ]
 
 

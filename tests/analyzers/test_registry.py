@@ -72,3 +72,16 @@ def test_image_pulls_are_classified_from_what_the_kubelet_said(message, category
     finding = ANALYZERS["image_pull"].conclude(direct_evidence(_incident(), _pulling(message)))
     assert finding.category == category
     assert (finding.confidence >= 0.85) is confident
+
+
+def test_a_binary_for_another_architecture_is_a_bad_entrypoint_not_a_bad_command():
+    crashing = {**HEALTHY, "status": {"phase": "Running", "containerStatuses": [
+        {"name": "web", "ready": False, "restartCount": 5,
+         "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 1m20s"}},
+         "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}}
+    cluster = InMemoryCluster([crashing, NODE])
+    cluster.add_log("shop", "web-7c9f8d6b5-x2k4q", "web", "exec /usr/local/bin/web: exec format error\n", previous=True)
+    from shared.planners.rules import analyze
+
+    (best, *_) = analyze(ANALYZERS, direct_evidence(_incident(), cluster))
+    assert best.category == "run_container_error_bad_entrypoint"
