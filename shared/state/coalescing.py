@@ -24,6 +24,11 @@ class Coalesced:
 def coalesce(store: KeyValueStore, incident: Incident, window_s: int) -> Coalesced:
     """Start an investigation for the fingerprint, or join the one its window already has (atomic)."""
     key = f"coalesce:{incident.fingerprint}"
+    once = getattr(store, "coalesce_once", None)
+    if once is not None:  # a store that can do the whole step in one round trip (Redis)
+        candidate = f"inv-{incident.fingerprint[:10]}-{uuid.uuid4().hex[:10]}"
+        inv, created, count, handed = once(key, candidate, window_s, json.dumps(incident.to_dict()), INCIDENT_TTL_S)
+        return Coalesced(inv, created, count, handed)
     for _ in range(3):  # the window may expire between the two calls; then try again
         candidate = f"inv-{incident.fingerprint[:10]}-{uuid.uuid4().hex[:10]}"
         created, investigation_id = store.put_if_absent_or_get(key, candidate, window_s)

@@ -26,6 +26,21 @@ return v
 """
 
 
+# Coalescing in one round trip (the router's hot path): join or start the window's investigation,
+# store the incident when it starts, count the occurrence, and report whether it was handed off.
+_COALESCE = """
+local inv = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'PX', ARGV[2])
+local created = 0
+if not inv then inv = ARGV[1]; created = 1 end
+local base = ARGV[5] .. 'inv:' .. inv
+if created == 1 then redis.call('SET', base .. ':incident', ARGV[3], 'PX', ARGV[4]) end
+local n = redis.call('INCR', base .. ':occurrences')
+if n == 1 then redis.call('PEXPIRE', base .. ':occurrences', ARGV[4]) end
+local handed = redis.call('EXISTS', base .. ':handed_off')
+return {inv, created, n, handed}
+"""
+
+
 def _ms(ttl_s: float | None) -> int | None:
     return None if ttl_s is None else max(1, int(ttl_s * 1000))
 
@@ -45,6 +60,7 @@ class RedisStore:
         self._guard = self._redis.register_script(_PUT_IF_GUARD)
         self._cad = self._redis.register_script(_DELETE_IF_EQUAL)
         self._incr = self._redis.register_script(_INCR_WITH_TTL)
+        self._coalesce = self._redis.register_script(_COALESCE)
 
     def _k(self, key: str) -> str:
         return self._prefix + key
@@ -92,3 +108,12 @@ class RedisStore:
     def ttl(self, key: str) -> float | None:
         ms = self._run(lambda: self._redis.pttl(self._k(key)))
         return None if ms is None or ms < 0 else ms / 1000.0
+
+    def coalesce_once(self, coalesce_key: str, candidate: str, window_s: float, incident_json: str,
+                      incident_ttl_s: float) -> tuple[str, bool, int, bool]:
+        """The coalescing step of shared.state.coalescing in one atomic round trip (same keys)."""
+        # The script builds the investigation's keys from the prefix: single-instance Redis, as deployed.
+        inv, created, count, handed = self._run(lambda: self._coalesce(
+            keys=[self._k(coalesce_key)],
+            args=[candidate, _ms(window_s), incident_json, _ms(incident_ttl_s), self._prefix]))
+        return str(inv), bool(created), int(count), bool(handed)
