@@ -8,6 +8,8 @@ OOMKilled exits belong to the oomkilled analyzer; kills by a failing liveness pr
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any, Final
 
 from shared.analyzers import logsignals
@@ -100,7 +102,8 @@ class CrashLoopAnalyzer(NamespacedAnalyzer):
             return self._app_error(evidence, pod, c, code, log, ev, base_cmds, target, workload)
         ev.append(item(src_logs if signal.line in (log or "") else f"pod/{ns}/{pod_name} termination message",
                        signal.line))
-        return _FOR_SIGNAL[signal.category](pod, c, signal, ev, base_cmds, target, workload, code)
+        facts = _Facts(evidence, pod, c, signal, ev, base_cmds, target, workload, code, log or "")
+        return _FOR_SIGNAL[signal.category](facts)
 
     def _app_error(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState, code: int | None,
                    log: str | None, ev: list[Any], cmds: list[str], target: str, workload: str) -> Finding:
@@ -108,7 +111,9 @@ class CrashLoopAnalyzer(NamespacedAnalyzer):
         ns, pod_name = ns_of(pod), name_of(pod)
         if line:
             ev.append(item(f"logs {ns}/{pod_name}/{c.name} (previous)", line))
-        said = f": the last error it logged was “{line[:200]}”" if line else " (it logged nothing)"
+        frame = logsignals.top_frame(log, line)
+        said = (f": the last error it logged was “{line[:200]}”" + (f" at {frame}" if frame else "")
+                if line else " (it logged nothing)")
         confidence = 0.72 if line else 0.55
         if code in (137, 143):
             confidence = 0.5
@@ -127,11 +132,43 @@ class CrashLoopAnalyzer(NamespacedAnalyzer):
         )
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What a cause handler needs: the evidence, the pod and container, the signal, and the log."""
+
+    evidence: Evidence
+    pod: dict[str, Any]
+    c: ContainerState
+    signal: logsignals.LogSignal
+    ev: list[Any]
+    cmds: list[str]
+    target: str
+    workload: str
+    code: int | None
+    log: str
+
+
+_USAGE_FLAG = re.compile(r"^\s+(--?[a-zA-Z][\w-]*)")
+
+
+def accepted_flags(log: str) -> list[str]:
+    """The flags a program's usage text lists (Go flag, cobra, argparse), in order."""
+    flags, in_usage = [], False
+    for line in log.splitlines():
+        if re.match(r"\s*(usage|Usage of|Flags:|options:|optional arguments:)", line, re.I):
+            in_usage = True
+            continue
+        if in_usage and (m := _USAGE_FLAG.match(line)) and m.group(1) not in flags:
+            flags.append(m.group(1))
+    return flags[:12]
+
+
 def _declares_env(c: ContainerState, name: str) -> bool:
     return any(e.get("name") == name for e in c.spec.get("env") or [])
 
 
-def _missing_env(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+def _missing_env(f: _Facts) -> Finding:
+    pod, c, signal, ev, cmds, target, workload, code = f.pod, f.c, f.signal, f.ev, f.cmds, f.target, f.workload, f.code
     ns, var = ns_of(pod), signal.fact
     declared = _declares_env(c, var)
     where = ("it is declared in the pod spec but resolves empty or wrong" if declared else
@@ -151,12 +188,13 @@ def _missing_env(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
     )
 
 
-def _missing_file(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+def _missing_file(f: _Facts) -> Finding:
+    pod, c, signal, ev, cmds, target, workload, code = f.pod, f.c, f.signal, f.ev, f.cmds, f.target, f.workload, f.code
     ns, path = ns_of(pod), signal.fact
     mounts = [m.get("mountPath", "") for m in c.spec.get("volumeMounts") or []]
     covered = [m for m in mounts if path.startswith(m.rstrip("/") + "/") or path == m]
-    how = (f"{path} lies under the mount {covered[0]}, so the volume behind it lacks that file (check the "
-           f"ConfigMap/Secret keys or items/subPath)" if covered else
+    how = (f"{path} lies under the mount {covered[0]}, so the volume behind it lacks that file"
+           f"{_volume_contents(f.evidence, pod, c, covered[0])}" if covered else
            f"no volume is mounted at {path} or a parent directory, and the image does not contain it")
     return make_finding(
         "crashloop_missing_config_file",
@@ -172,14 +210,40 @@ def _missing_file(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
     )
 
 
-def _bad_command(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+def _object_keys(evidence: Evidence, kind: str, name: str, namespace: str) -> list[str]:
+    obj = evidence.get(kind.lower() + "s", name, namespace)
+    if obj is None:
+        return []
+    if kind == "Secret":
+        return list(obj.get("keys") or [])
+    return sorted((obj.get("data") or {}) | (obj.get("binaryData") or {}))
+
+
+def _volume_contents(evidence: Evidence, pod: dict[str, Any], c: ContainerState, mount_path: str) -> str:
+    """What the mounted ConfigMap/Secret provides (key names only), so a name mismatch shows."""
+    mount = next((m for m in c.spec.get("volumeMounts") or [] if m.get("mountPath") == mount_path), {})
+    volume = next((v for v in (pod.get("spec") or {}).get("volumes") or [] if v.get("name") == mount.get("name")), {})
+    source = volume.get("configMap") or volume.get("secret") or {}
+    kind = "ConfigMap" if "configMap" in volume else "Secret" if "secret" in volume else None
+    name = source.get("name") or source.get("secretName")
+    if not kind or not name:
+        return " (check the volume's items/subPath)"
+    keys = [i.get("path") or i.get("key") for i in source.get("items") or []] or _object_keys(evidence, kind, name,
+                                                                                                ns_of(pod))
+    provided = f"; {kind} {name} provides {', '.join(keys)}" if keys else f" ({kind} {name})"
+    return provided + " (check the key names, items and subPath)"
+
+
+def _bad_command(f: _Facts) -> Finding:
+    pod, c, signal, ev, cmds, target, workload, code = f.pod, f.c, f.signal, f.ev, f.cmds, f.target, f.workload, f.code
     ns = ns_of(pod)
     given = " ".join([*(c.spec.get("command") or []), *(c.spec.get("args") or [])]) or "the image's default"
     return make_finding(
         "crashloop_bad_command",
         f"{workload}: container {c.name} crash-loops on a bad command or argument ({signal.fact})",
         f"The {c.name} container exits ({code}) because its command line is wrong: “{signal.line[:160]}”. "
-        f"It runs `{given[:160]}`.",
+        f"It runs `{given[:160]}`." + (f" The program accepts: {', '.join(accepted_flags(f.log))}."
+                                        if accepted_flags(f.log) else ""),
         ev,
         [f"Fix command/args of container {c.name} in {target} ({signal.fact} is not accepted by the program "
          f"or not in the image).",
@@ -190,7 +254,8 @@ def _bad_command(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
     )
 
 
-def _permission(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+def _permission(f: _Facts) -> Finding:
+    pod, c, signal, ev, cmds, target, workload, code = f.pod, f.c, f.signal, f.ev, f.cmds, f.target, f.workload, f.code
     ns = ns_of(pod)
     sc = {**(pod.get("spec") or {}).get("securityContext", {}), **(c.spec.get("securityContext") or {})}
     who = ", ".join(f"{k}={v}" for k, v in sc.items() if k in ("runAsUser", "runAsNonRoot", "fsGroup",
@@ -210,7 +275,8 @@ def _permission(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
     )
 
 
-def _port_in_use(pod, c, signal, ev, cmds, target, workload, code) -> Finding:
+def _port_in_use(f: _Facts) -> Finding:
+    pod, c, signal, ev, cmds, target, workload, code = f.pod, f.c, f.signal, f.ev, f.cmds, f.target, f.workload, f.code
     ns, port = ns_of(pod), signal.fact
     holders = [
         other.get("name") for other in (pod.get("spec") or {}).get("containers") or []

@@ -96,35 +96,49 @@ _BAD_COMMAND: Final = tuple(_p(p) for p in (
     r"Unrecognized option: (\S+)",
 ))
 _USAGE: Final = _p(r"^\s*(?:usage|Usage of \S+):")
+# Most specific first: that order breaks ties between kinds matching the same line.
+_KINDS: Final = (
+    ("crashloop_missing_env", _MISSING_ENV),
+    ("crashloop_bad_command", _BAD_ENTRY),
+    ("crashloop_port_in_use", _PORT_IN_USE),
+    ("crashloop_permission_denied", _PERMISSION),
+    ("crashloop_missing_config_file", _MISSING_FILE),
+    ("crashloop_bad_command", _BAD_COMMAND),
+)
 
 
-def _last_match(lines: list[str], patterns: tuple[re.Pattern[str], ...]) -> tuple[str, str] | None:
-    for line in reversed(lines):
+def _last_match(lines: list[str], patterns: tuple[re.Pattern[str], ...]) -> tuple[int, str, str] | None:
+    """(line index, fact, line) of the last line any pattern matches."""
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
         for pattern in patterns:
             if m := pattern.search(line):
                 fact = next((g for g in m.groups() if g), m.group(0)) if m.groups() else m.group(0)
-                return fact.strip().rstrip(".,;:'\")"), line.strip()
+                return index, fact.strip().rstrip(".,;:'\")"), line.strip()
     return None
 
 
 def classify(text: str | None, exit_code: int | None = None, tail: int = 80) -> LogSignal | None:
-    """The known failure the end of a log names, or None. Checked most specific first."""
+    """The known failure the end of a log names, or None.
+
+    Every kind of signal is looked for; the one on the LATEST line wins (the fatal line near the end,
+    not an earlier warning); on the same line the more specific kind wins.
+    """
     if not text:
         return None
-    lines = [ln for ln in text.splitlines() if ln.strip()][-tail:]
-    if found := _last_match(lines, _MISSING_ENV):
-        return LogSignal("crashloop_missing_env", *found)
-    if found := _last_match(lines, _BAD_ENTRY):
-        return LogSignal("crashloop_bad_command", *found)
-    if found := _last_match(lines, _PORT_IN_USE):
-        return LogSignal("crashloop_port_in_use", *found)
-    perm = _last_match(lines, _PERMISSION)
-    if perm and not _NOT_FILE_PERMISSION.search(perm[1]):
-        return LogSignal("crashloop_permission_denied", *perm)
-    if found := _last_match(lines, _MISSING_FILE):
-        return LogSignal("crashloop_missing_config_file", *found)
-    if found := _last_match(lines, _BAD_COMMAND):
-        return LogSignal("crashloop_bad_command", *found)
+    # JSON log lines escape quotes inside messages: read `\\"X\\"` as `"X"`.
+    lines = [ln.replace('\\"', '"') for ln in text.splitlines() if ln.strip()][-tail:]
+    found: list[tuple[int, int, str, str, str]] = []
+    for priority, (category, patterns) in enumerate(_KINDS):
+        if (hit := _last_match(lines, patterns)) is None:
+            continue
+        index, fact, line = hit
+        if category == "crashloop_permission_denied" and _NOT_FILE_PERMISSION.search(line):
+            continue
+        found.append((index, -priority, category, fact, line))
+    if found:
+        _, _, category, fact, line = max(found)
+        return LogSignal(category, fact, line)
     if exit_code in (2, 64) and any(_USAGE.search(ln) for ln in lines[-30:]):
         usage = next(ln for ln in lines[-30:] if _USAGE.search(ln))
         return LogSignal("crashloop_bad_command", usage.strip(), usage.strip())
@@ -136,6 +150,28 @@ _ERRORISH: Final = _p(
     r"timeout|timed out|crash|abort|killed|segmentation fault|caused by)\b|^\w+(Error|Exception)\b|level\W+(error|fatal)"
 )
 _NOISE: Final = _p(r"^\s*(at |File \"|\.\.\. \d+ more|\^|~)|^\s*$|goroutine \d+|^\s*/\S+\.go:\d+")
+
+
+_FRAME: Final = re.compile(r"^\s*at (?:[\w$.<>\[\] ]+ \()?((?:/|file:|[\w.-]+/)[^\s():]+:\d+)(?::\d+)?\)?\s*$"
+                           r"|^\s*at [\w$.]+\(([\w$]+\.(?:java|kt|scala):\d+)\)"
+                           r"|^\s*File \"([^\"]+)\", line (\d+)")
+
+
+def top_frame(text: str | None, error_line: str | None) -> str | None:
+    """Where the error was raised: the first stack frame after it (Node, Java) or the last before it (Python)."""
+    if not text or not error_line:
+        return None
+    lines = text.splitlines()
+    index = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip() == error_line), None)
+    if index is None:
+        return None
+    for line in lines[index + 1: index + 4]:
+        if (m := _FRAME.match(line)) and (m.group(1) or m.group(2)):
+            return m.group(1) or m.group(2)
+    for line in reversed(lines[max(0, index - 4): index]):
+        if (m := _FRAME.match(line)) and m.group(3):
+            return f"{m.group(3)}:{m.group(4)}"
+    return None
 
 
 def last_error_line(text: str | None, tail: int = 60) -> str | None:

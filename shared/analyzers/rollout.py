@@ -7,6 +7,7 @@ specific cause (the missing variable, the bad tag) is the diagnosis and the roll
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
@@ -106,7 +107,9 @@ class RolloutAnalyzer(NamespacedAnalyzer):
         changed = "; ".join(changes) or "no template change found (an external dependency changed?)"
         how = ", ".join(states) or "no new pod running"
         incident = evidence.incident
-        about = incident.object_kind in _ABOUT_ROLLOUT or incident.family == "rollout"
+        asked_about_rollout = bool(re.search(r"roll ?out|stuck|progress", incident.question or "", re.I))
+        about = incident.family == "rollout" or (
+            incident.object_kind in _ABOUT_ROLLOUT and (incident.source != "manual" or asked_about_rollout))
         ev = [item(f"deployment/{ns}/{name} status", f"Progressing: {progressing.get('reason') if progressing else '?'}"
                    f" ({(progressing or {}).get('message', '')}); updated {status.get('updatedReplicas', 0)}, "
                    f"available {status.get('availableReplicas', 0)} of {spec.get('replicas', 1)}"),

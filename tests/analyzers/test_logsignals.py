@@ -74,3 +74,39 @@ def test_the_quoted_crash_line_is_the_cause_not_the_stack_frames():
     log = ("Exception in thread main\n\tat a.b.C.run(C.java:1)\n"
            "Caused by: org.postgresql.util.PSQLException: Connection refused\n\tat x.y(Z.java:2)\n")
     assert last_error_line(log).startswith("Caused by: org.postgresql")
+
+
+def test_a_json_escaped_variable_name_is_still_read():
+    line = '{"level":"fatal","error":"env: required environment variable \\"ROUTER_KAFKA_BROKERS\\" is not set"}'
+    signal = classify(line)
+    assert signal.category == "crashloop_missing_env" and signal.fact == "ROUTER_KAFKA_BROKERS"
+
+
+def test_the_latest_line_wins_across_kinds_of_signal():
+    log = ("info: can not modify /etc/nginx/conf.d/default.conf (read-only file system?)\n"
+           'nginx: [emerg] open() "/etc/nginx/conf.d/upstreams.conf" failed (2: No such file or directory)\n')
+    assert classify(log).category == "crashloop_missing_config_file"
+
+
+@pytest.mark.parametrize(
+    ("log", "error", "frame"),
+    [("TypeError: x is undefined\n    at build (/app/dist/feeds/google.js:88:43)\n    at main (/app/i.js:2:1)",
+      "TypeError: x is undefined", "/app/dist/feeds/google.js:88"),
+     ("java.lang.IllegalStateException: boom\n\tat com.acme.Rules.load(Rules.java:38)",
+      "java.lang.IllegalStateException: boom", "Rules.java:38"),
+     ('Traceback (most recent call last):\n  File "/app/jobs/sync.py", line 41, in run\n    x()\nValueError: bad',
+      "ValueError: bad", "/app/jobs/sync.py:41")],
+    ids=["node names the first frame after the error", "java names the first frame",
+         "python names the last frame before the exception"],
+)
+def test_the_top_frame_locates_an_application_error(log, error, frame):
+    from shared.analyzers.logsignals import top_frame
+
+    assert top_frame(log, error) == frame
+
+
+def test_a_usage_text_gives_the_flags_the_program_accepts():
+    from shared.analyzers.crashloop import accepted_flags
+
+    log = "flag provided but not defined: -metrics-addr\nUsage of /router:\n  -metrics-listen string\n  -v\tverbose\n"
+    assert accepted_flags(log) == ["-metrics-listen", "-v"]
