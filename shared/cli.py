@@ -149,10 +149,12 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bundled_suite(settings: Settings) -> Path:
-    from devtools.scenarios import render_suite
+    """Both bundled suites, rendered: ours and the held-out one another author wrote blind."""
+    from devtools import heldout, scenarios
 
     out = Path(settings.state_dir) / "suite"
-    render_suite(out)
+    scenarios.render_suite(out / "bundled")
+    heldout.render_suite(out / "heldout")
     return out
 
 

@@ -66,6 +66,8 @@ def unbound_claims(evidence: Evidence, pod: Mapping[str, Any]) -> list[ClaimProb
         sc = evidence.get("storageclasses", sc_name) if sc_name else None
         wffc = bool(sc) and (sc or {}).get("volumeBindingMode") == "WaitForFirstConsumer"
         size = ((spec.get("resources") or {}).get("requests") or {}).get("storage", "?")
+        modes = ",".join(spec.get("accessModes") or [])
+        size = f"{size}, {modes}" if modes else size
         if sc_name is None:
             problem = (
                 f'PVC "{claim}" ({size}) sets no storageClassName and the cluster has no default '

@@ -91,6 +91,7 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
             # Only "Back-off pulling image" is left (the detailed events expired): the commonest cause of a
             # pull that never succeeds is a tag that does not exist, but say that it is a guess.
             category = "image_pull_not_found"
+        said = f" The registry answered: “…{detail[-180:]}”." if detail and len(detail) > 40 else ""
         previous = _previous_image(evidence, pod, c.name)
         before = f" The previous revision ran {previous}." if previous and previous != image else ""
         cmds = [f"kubectl -n {ns} describe pod {pod_name}", f"kubectl -n {ns} get events --field-selector "
@@ -100,7 +101,7 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
                 category,
                 f"{workload}: image {image} cannot be pulled: tag {tag} not found",
                 f"Container {c.name} of pod {pod_name} references {image}, but the registry has no such image "
-                f"or tag ({tag}), so the kubelet cannot pull it.{before}",
+                f"or tag ({tag}), so the kubelet cannot pull it.{before}{said}",
                 ev,
                 [f"Point {target} at an image tag that exists in {registry} (check the pushed tags for a typo "
                  f"in {tag}), or push {image}.", *( [f"Or roll back to {previous}."] if before else [])],
@@ -115,7 +116,7 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
                 category,
                 f"{workload}: image {image} cannot be pulled: {registry} refuses the credentials",
                 f"The registry {registry} answers the pull of {image} with an authorization error; {has}, and "
-                f"the credentials are missing, wrong, expired or lack access to that repository.",
+                f"the credentials are missing, wrong, expired or lack access to that repository.{said}",
                 ev,
                 [f"Create or fix the docker-registry Secret for {registry} in namespace {ns} and reference it "
                  f"in imagePullSecrets of {target} (or of its ServiceAccount).",
@@ -129,7 +130,7 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
             category,
             f"{workload}: registry {registry} is unreachable, so image {image} cannot be pulled",
             f"The node cannot reach the registry {registry} to pull {image} (network, DNS, proxy or TLS "
-            f"error): “{(detail or '')[:200]}”.",
+            f"error): “…{(detail or '')[-200:]}”.",
             ev,
             [f"Check DNS resolution and egress from the nodes to {registry} (firewall, NAT, proxy, "
              f"NetworkPolicy), and its TLS certificate; or mirror the image to a reachable registry."],

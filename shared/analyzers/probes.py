@@ -60,8 +60,11 @@ def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log:
             return (f"the probe's {what} answers 404: the application has no such endpoint",
                     f"Point the {kind} probe at the health path the application really serves.")
         if code.startswith("5"):
+            from shared.analyzers.logsignals import last_error_line
+
+            said = last_error_line(log)
             return (f"the probe's {what} answers {code}: the application reports itself unhealthy "
-                    f"(a dependency it checks is failing)",
+                    f"(a dependency it checks is failing)" + (f"; it logs “{said[:220]}”" if said else ""),
                     "Fix what the health endpoint checks (see the logs), or make the probe check only the "
                     "process itself.")
         return (f"the probe's {what} answers HTTP {code}", f"Make {what} return 2xx/3xx, or fix the probe.")
@@ -74,8 +77,8 @@ def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log:
             return (f"the probe checks port {port}, but the application logs that it listens on "
                     f"{listen[-1]}", f"Set the {kind} probe's port to {listen[-1]}.")
         return (f"nothing accepts connections on port {port} when the {kind} probe runs "
-                f"(initialDelaySeconds {delay}, failing after {budget}s): the application is not listening "
-                f"yet or on another port",
+                f"(initialDelaySeconds {delay} + failureThreshold {threshold} × periodSeconds {period} = {budget}s "
+                f"before it gives up): the application is not listening yet or on another port",
                 "Give the application time to start (startupProbe, or initialDelaySeconds above its start "
                 "time) or fix the port.")
     if re.search(r"timeout|deadline exceeded|timed out", message, re.I):

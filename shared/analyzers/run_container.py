@@ -63,7 +63,7 @@ class RunContainerAnalyzer(NamespacedAnalyzer):
         return make_finding(
             "run_container_error_bad_entrypoint",
             f"{workload}: container {c.name} cannot start: {why}",
-            f"The runtime fails to start container {c.name} of pod {pod_name}: {why} (“{text[:200]}”).",
+            f"The runtime fails to start container {c.name} of pod {pod_name}: {why} (“{m.group(0)}”).",
             [item(f"pod/{ns}/{pod_name} status", f"container {c.name}: {c.waiting_reason or 'terminated'}"),
              item(f"pod/{ns}/{pod_name} message", text)],
             [fix],

@@ -61,8 +61,22 @@ class SchedulingAnalyzer:
         for pod in pending[:3]:
             finding = _diagnose(evidence, pod, len(pending))
             if finding is not None:
-                return finding
+                return _with_scheduler_words(finding, pod)
         return None
+
+
+def _with_scheduler_words(finding: Finding, pod: Mapping[str, Any]) -> Finding:
+    """The scheduler's own message, quoted in the root cause: it is what a person greps for."""
+    message = (condition(pod, "PodScheduled") or {}).get("message") or ""
+    if not message:
+        item = next((e for e in finding.evidence if "FailedScheduling" in e.excerpt or "nodes are available"
+                     in e.excerpt), None)
+        message = item.excerpt.split(": ", 1)[-1] if item else ""
+    if not message or message[:60] in finding.root_cause:
+        return finding
+    from dataclasses import replace
+
+    return replace(finding, root_cause=f"{finding.root_cause} The scheduler says: “{message[:300]}”")
 
 
 def _is_unscheduled(pod: Mapping[str, Any]) -> bool:
@@ -91,7 +105,9 @@ def _diagnose(evidence: Evidence, pod: Mapping[str, Any], pending: int) -> Findi
         items.append(
             EvidenceItem(f"pod/{ns}/{name} status", f"PodScheduled=False Unschedulable: {message[:250]}")
         )
-    claims = [c for c in unbound_claims(evidence, pod) if not c.wait_for_first_consumer or said == PVC]
+    # A WaitForFirstConsumer claim waits for scheduling, unless provisioning already failed for it.
+    claims = [c for c in unbound_claims(evidence, pod)
+              if not c.wait_for_first_consumer or said == PVC or c.event is not None]
     if claims:
         return _pvc_finding(ns, name, claims, items, 0.95 if said in (PVC, None) and message else 0.85)
     nodes = evidence.list("nodes")
@@ -164,7 +180,9 @@ def _resources_finding(ctx: _Context) -> Finding:
     wanted = pod_requests(ctx.pod.get("spec") or {})
     eligible = [f for f in ctx.fits if not f.selector_misses and not f.taints and not f.unschedulable]
     short = Counter(r for f in eligible for r in f.short)
-    resource = short.most_common(1)[0][0] if short else _message_resource(ctx.message)
+    # The scheduler saw every pod's requests; a snapshot may miss some. When it names the resource, it wins.
+    said = parse_scheduling_message(ctx.message).details(RESOURCES) if ctx.message else []
+    resource = said[0] if said else short.most_common(1)[0][0] if short else _message_resource(ctx.message)
     request = wanted.get(resource, 1.0 if resource == "pods" else 0.0)
     need = format_quantity(resource, request)
     best = max(eligible, key=lambda f: f.free.get(resource, 0.0), default=None)
