@@ -1,0 +1,112 @@
+"""Broker, Triggers, ApiServerSource and SinkBinding: every event type reaches the function meant for it."""
+
+from collections import Counter
+from urllib.parse import urlparse
+
+from tests.knative.manifests import INTAKE_TYPES, SPECIALIST_TYPES, Manifests, env_value, iso_seconds, labels_match
+
+
+def _assert_delivery(delivery, services, where):
+    assert int(delivery["retry"]) >= 3, where
+    assert delivery["backoffPolicy"] == "exponential", where
+    assert iso_seconds(delivery["backoffDelay"]) > 0, where
+    sink = delivery["deadLetterSink"]["ref"]
+    assert sink["kind"] == "Service" and sink["apiVersion"] == "serving.knative.dev/v1", where
+    assert sink["name"] in services, f"{where}: dead-letter sink {sink['name']} is not defined here"
+
+
+def _by_subscriber(manifests: Manifests) -> dict[str, list[dict[str, str]]]:
+    found: dict[str, list[dict[str, str]]] = {}
+    for trigger in manifests.of("Trigger"):
+        found.setdefault(trigger["spec"]["subscriber"]["ref"]["name"], []).append(
+            trigger["spec"]["filter"]["attributes"])
+    return found
+
+
+def test_the_broker_retries_with_exponential_backoff_into_a_dead_letter_sink(base: Manifests):
+    (broker,) = base.of("Broker")
+    assert broker["apiVersion"] == "eventing.knative.dev/v1"
+    _assert_delivery(broker["spec"]["delivery"], base.knative_services(), "Broker")
+
+
+def test_the_broker_url_the_functions_post_to_is_this_broker(base: Manifests):
+    (broker,) = base.of("Broker")
+    url = urlparse(base.config()["KUBETRIAGE_BROKER_URL"])
+    assert url.hostname == "broker-ingress.knative-eventing.svc.cluster.local"
+    assert url.path == f"/{broker['metadata']['namespace']}/{broker['metadata']['name']}"
+
+
+def test_every_trigger_delivers_from_this_broker_to_a_service_defined_here(deployment: Manifests):
+    (broker,) = deployment.of("Broker")
+    services = deployment.knative_services()
+    for trigger in deployment.of("Trigger"):
+        name, spec = trigger["metadata"]["name"], trigger["spec"]
+        assert trigger["apiVersion"] == "eventing.knative.dev/v1"
+        assert spec["broker"] == broker["metadata"]["name"], name
+        ref = spec["subscriber"]["ref"]
+        assert ref["apiVersion"] == "serving.knative.dev/v1" and ref["kind"] == "Service", name
+        assert ref["name"] in services, f"{name}: subscriber {ref['name']} is not defined here"
+        assert spec["filter"]["attributes"].get("type"), f"{name} would receive every event"
+        _assert_delivery(spec["delivery"], services, name)
+
+
+def test_the_router_gets_each_intake_type_from_a_trigger_of_its_own(deployment: Manifests):
+    filters = _by_subscriber(deployment)["kubetriage-router"]
+    assert all(set(f) == {"type"} for f in filters)
+    assert Counter(f["type"] for f in filters) == Counter(INTAKE_TYPES)
+
+
+def test_every_specialist_gets_both_of_its_types_filtered_on_its_own_name(deployment: Manifests):
+    by_subscriber = _by_subscriber(deployment)
+    assert deployment.specialists()
+    for name, service in deployment.specialists().items():
+        own = env_value(service, "KUBETRIAGE_FUNCTION")
+        filters = by_subscriber.get(name, [])
+        assert sorted(filters, key=lambda f: f["type"]) == [
+            {"type": t, "specialist": own} for t in sorted(SPECIALIST_TYPES)], name
+
+
+def test_no_investigation_event_reaches_a_service_without_a_specialist_filter(deployment: Manifests):
+    for trigger in deployment.of("Trigger"):
+        attrs = trigger["spec"]["filter"]["attributes"]
+        if attrs["type"] in SPECIALIST_TYPES:
+            subscriber = deployment.knative_services()[trigger["spec"]["subscriber"]["ref"]["name"]]
+            assert attrs.get("specialist") == env_value(subscriber, "KUBETRIAGE_FUNCTION")
+
+
+def test_diagnoses_posted_to_the_broker_reach_a_subscriber(base: Manifests):
+    types = {t["spec"]["filter"]["attributes"]["type"] for t in base.of("Trigger")}
+    assert "io.kubetriage.diagnosis.completed" in types
+
+
+def test_the_apiserversource_sends_every_namespaces_core_events_to_the_broker(base: Manifests):
+    (source,) = base.of("ApiServerSource")
+    spec = source["spec"]
+    assert source["apiVersion"] == "sources.knative.dev/v1"
+    assert spec["mode"] == "Resource"
+    assert spec["resources"] == [{"apiVersion": "v1", "kind": "Event"}]
+    assert spec["namespaceSelector"] == {}, "an empty selector is Knative's all namespaces"
+    (broker,) = base.of("Broker")
+    assert spec["sink"]["ref"] == {"apiVersion": "eventing.knative.dev/v1", "kind": "Broker",
+                                   "name": broker["metadata"]["name"]}
+
+
+def test_the_apiserversource_runs_under_its_own_account_that_may_only_watch_events(base: Manifests):
+    account = base.of("ApiServerSource")[0]["spec"]["serviceAccountName"]
+    assert account != "kubetriage-functions"
+    base.named("ServiceAccount", account)
+    roles = [b["roleRef"]["name"] for b in base.of("ClusterRoleBinding")
+             if {"kind": "ServiceAccount", "name": account, "namespace": "kubetriage"} in b["subjects"]]
+    assert len(roles) == 1
+    rules = base.named("ClusterRole", roles[0])["rules"]
+    assert rules == [{"apiGroups": [""], "resources": ["events"], "verbs": ["get", "list", "watch"]}]
+
+
+def test_the_sink_binding_gives_k_sink_to_exactly_the_specialists(deployment: Manifests):
+    (binding,) = deployment.of("SinkBinding")
+    subject = binding["spec"]["subject"]
+    assert (subject["apiVersion"], subject["kind"]) == ("serving.knative.dev/v1", "Service")
+    selected = {n for n, s in deployment.knative_services().items()
+                if labels_match(subject["selector"]["matchLabels"], s["metadata"].get("labels", {}))}
+    assert selected == set(deployment.specialists())
+    assert binding["spec"]["sink"]["ref"]["kind"] == "Broker"
