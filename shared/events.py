@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from shared.errors import DeliveryError
-from shared.sinks.http import post_json
+from shared.outbound import post_json
 
 INVESTIGATION_REQUESTED: Final = "io.kubetriage.investigation.requested"
 INVESTIGATION_CONTINUED: Final = "io.kubetriage.investigation.continued"

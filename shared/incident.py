@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 SOURCES = ("apiserver", "alertmanager", "manual")
@@ -42,7 +42,7 @@ class Incident:
     dedupe_key: str | None = None  # Alertmanager fingerprint+startsAt, for HA replicas
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = dict(self.__dict__)  # every field is a scalar but labels: no deep copy (router hot path)
         data["labels"] = dict(self.labels)
         return data
 

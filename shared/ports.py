@@ -7,9 +7,10 @@ imports this module imports an SDK.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from shared.diagnosis import Diagnosis
+if TYPE_CHECKING:  # annotations only: the router's cold start does without the diagnosis model
+    from shared.diagnosis import Diagnosis
 
 
 class KeyValueStore(Protocol):

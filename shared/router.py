@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hmac
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from shared.errors import Unauthorized
+from shared.errors import LeaseHeld, Unauthorized
 from shared.events import INVESTIGATION_REQUESTED
 from shared.incident import Incident
 from shared.intake import Noise
@@ -25,7 +26,6 @@ from shared.state import admission, coalescing, deliveries
 
 log = logging.getLogger(__name__)
 
-RESPONSE_TTL_S: Final = 24 * 3600
 ADMISSION_WINDOW_S: Final = 60.0
 
 
@@ -52,23 +52,18 @@ class Router:
         try:
             self._authorize(path, headers)
             intake = parse_request(path, headers, body, self.settings.cluster_name)
-            if intake.ce_id and intake.ce_source and not all(isinstance(i, Noise) for i in intake.items):
-                previous = deliveries.recall_response(self.store, intake.ce_source, intake.ce_id)
-                if previous is not None:
-                    return Reply(previous["status"], {**previous["body"], "redelivery": True})
             accepted, dropped = [], []
-            for item in intake.items:
+            for index, item in enumerate(intake.items):
                 if isinstance(item, Noise):
-                    dropped.append({"reason": item.reason})
-                else:
-                    accepted.append(self._accept(item, intake.traceparent, intake.tracestate))
-            reply = Reply(202 if accepted else 200, {"accepted": accepted, "dropped": dropped})
-            if accepted and intake.ce_id and intake.ce_source:  # dropping noise again is harmless
-                deliveries.remember_response(
-                    self.store, intake.ce_source, intake.ce_id,
-                    {"status": reply.status, "body": reply.body}, RESPONSE_TTL_S,
-                )
-            return reply
+                    dropped.append({"reason": item.reason})  # dropping noise again is harmless
+                    continue
+                delivery = (deliveries.sighting_key(intake.ce_source, intake.ce_id, index)
+                            if intake.ce_id and intake.ce_source else None)
+                accepted.append(self._accept(item, delivery, intake.traceparent, intake.tracestate))
+            body_out: dict[str, Any] = {"accepted": accepted, "dropped": dropped}
+            if accepted and all(a.get("redelivery") for a in accepted):
+                body_out["redelivery"] = True
+            return Reply(202 if accepted else 200, body_out)
         except Exception as exc:  # noqa: BLE001 - the edge maps every failure to a status
             return reply_for_error(exc)
 
@@ -80,20 +75,25 @@ class Router:
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             raise Unauthorized("missing or wrong bearer token for /alertmanager")
 
-    def _accept(self, incident: Incident, traceparent: str | None, tracestate: str | None) -> dict[str, Any]:
+    def _accept(self, incident: Incident, delivery: str | None, traceparent: str | None,
+                tracestate: str | None) -> dict[str, Any]:
         window = self.settings.coalesce_window_s
         if incident.dedupe_key and not deliveries.first_sighting(
             self.store, f"alert:{incident.dedupe_key}", window
         ):
-            return {"fingerprint": incident.fingerprint, "duplicate": "alertmanager replica",
-                    "investigation_id": coalescing.current_investigation(self.store, incident.fingerprint),
-                    "new": False}
-        coalesced = coalescing.coalesce(self.store, incident, window)
+            current = coalescing.current_investigation(self.store, incident.fingerprint)
+            if current and coalescing.is_handed_off(self.store, current):
+                return {"fingerprint": incident.fingerprint, "duplicate": "alertmanager replica",
+                        "investigation_id": current, "new": False}
+            # The first sighting's hand-off failed (or is still under way): go on, so it is not lost;
+            # a second hand-off of one investigation is idempotent downstream.
+        coalesced = coalescing.coalesce(self.store, incident, window, delivery)
+        fresh = coalesced.created and not coalesced.redelivery
         decision = route(incident)
         specialist = decision.specialist
         why = decision.why
-        if coalesced.created or not coalesced.handed_off:
-            if coalesced.created:
+        if fresh or not coalesced.handed_off:
+            if fresh:
                 admission.admit(self.store, "router:new", self.settings.admission_limit, ADMISSION_WINDOW_S)
             if decision.needs_model and self.classify and incident.question:
                 specialist = self.classify(incident.question) or specialist
@@ -101,25 +101,8 @@ class Router:
                 # An event to a specialist nobody runs would be lost at the Broker.
                 why = f"{why}; {specialist} is not deployed, so {self.deployed[0]} takes it"
                 specialist = self.deployed[0]
-            from shared.telemetry import inject_context, span
-
-            with span("kubetriage.route", **{"kubetriage.specialist": specialist,
-                                              "kubetriage.investigation_id": coalesced.investigation_id,
-                                              "kubetriage.family": incident.family}):
-                trace = inject_context()  # the hand-off continues this incident's trace
-                data = {**incident.to_dict(), "specialist": specialist,
-                        "investigation_id": coalesced.investigation_id}
-                extensions = {
-                    "specialist": specialist,
-                    "traceparent": trace.get("traceparent") or traceparent or "",
-                    "tracestate": trace.get("tracestate") or tracestate or "",
-                    "eventid": f"requested-{coalesced.investigation_id}",
-                }
-                self.emitter.emit(INVESTIGATION_REQUESTED, data, extensions)
-            coalescing.mark_handed_off(self.store, coalesced.investigation_id)
-            log.info("investigation requested",
-                     extra={"investigation_id": coalesced.investigation_id, "specialist": specialist})
-        return {
+            self._hand_off(incident, coalesced.investigation_id, specialist, traceparent, tracestate)
+        answer = {
             "investigation_id": coalesced.investigation_id,
             "fingerprint": incident.fingerprint,
             "new": coalesced.created,
@@ -127,4 +110,40 @@ class Router:
             "specialist": specialist,
             "why": why,
         }
+        if coalesced.redelivery:
+            answer["redelivery"] = True
+        return answer
+
+    def _hand_off(self, incident: Incident, investigation_id: str, specialist: str, traceparent: str | None,
+                  tracestate: str | None) -> None:
+        """Emit `investigation.requested` once: a sighting that finds a hand-off under way gets a 409.
+
+        The claim keeps two concurrent sightings of one new incident from both emitting; the 409 makes
+        the platform retry the later one, which by then finds the hand-off done (or, when the first
+        failed and let go of its claim, does it itself). Nothing is lost and nothing doubled.
+        """
+        owner = uuid.uuid4().hex
+        if not coalescing.claim_hand_off(self.store, investigation_id, owner):
+            raise LeaseHeld(investigation_id, 2)
+        from shared.telemetry import inject_context, span
+
+        try:
+            if coalescing.is_handed_off(self.store, investigation_id):
+                return  # the holder before us finished between our sighting and our claim
+            with span("kubetriage.route", **{"kubetriage.specialist": specialist,
+                                              "kubetriage.investigation_id": investigation_id,
+                                              "kubetriage.family": incident.family}):
+                trace = inject_context()  # the hand-off continues this incident's trace
+                data = {**incident.to_dict(), "specialist": specialist, "investigation_id": investigation_id}
+                extensions = {
+                    "specialist": specialist,
+                    "traceparent": trace.get("traceparent") or traceparent or "",
+                    "tracestate": trace.get("tracestate") or tracestate or "",
+                    "eventid": f"requested-{investigation_id}",
+                }
+                self.emitter.emit(INVESTIGATION_REQUESTED, data, extensions)
+            coalescing.mark_handed_off(self.store, investigation_id)
+        finally:
+            coalescing.release_hand_off(self.store, investigation_id, owner)
+        log.info("investigation requested", extra={"investigation_id": investigation_id, "specialist": specialist})
 

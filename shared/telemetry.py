@@ -61,6 +61,8 @@ class _SafeSpan:
 
     def set_attributes(self, attributes: Mapping[str, Any]) -> None:
         try:
+            if not self._span.is_recording():  # no exporter: skip the redaction, on every event
+                return
             self._span.set_attributes({k: _redact(v) for k, v in attributes.items() if v is not None})
         except Exception:  # noqa: BLE001
             pass

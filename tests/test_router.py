@@ -1,6 +1,9 @@
 """The router over its HTTP contract: accepted, coalesced, noise, bad input, hand-off failures."""
 
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -9,21 +12,17 @@ from devtools.http_capture import CaptureServer
 from shared.events import INVESTIGATION_REQUESTED, HttpEmitter
 from shared.router import Router
 from shared.settings import Settings
-from shared.stores.sqlite import SqliteStore
+from tests import store_fixtures
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EVENT = json.loads((FIXTURES / "backoff_event.json").read_text())
 ALERT = json.loads((FIXTURES / "alert_image_pull.json").read_text())
+store = store_fixtures.store  # both stores: the SQLite steps and the Redis script
 
 
 def _binary(ce_id, ce_type="dev.knative.apiserver.resource.update"):
     return {"ce-specversion": "1.0", "ce-type": ce_type, "ce-source": "https://k8s.example/apiserver",
             "ce-id": ce_id, "Content-Type": "application/json"}
-
-
-@pytest.fixture
-def store(tmp_path):
-    return SqliteStore(str(tmp_path / "state.sqlite3"))
 
 
 def _router(store, url, **settings):
@@ -63,9 +62,20 @@ def test_a_redelivered_cloudevent_answers_as_before_and_counts_nothing(store):
         router = _router(store, specialist.url)
         first = router.handle("/", _binary("same"), json.dumps(EVENT).encode())
         again = router.handle("/", _binary("same"), json.dumps(EVENT).encode())
-    assert again.status == first.status
-    assert again.body["accepted"] == first.body["accepted"]
+    assert again.status == first.status and again.body["redelivery"] is True
+    (before,), (after,) = first.body["accepted"], again.body["accepted"]
+    assert after.pop("redelivery") is True and after == before
     assert len(specialist.requests) == 1
+
+
+def test_a_redelivery_counts_no_occurrence_while_a_new_update_does(store):
+    with CaptureServer() as specialist:
+        router = _router(store, specialist.url)
+        router.handle("/", _binary("u1"), json.dumps(EVENT).encode())
+        router.handle("/", _binary("u1"), json.dumps(EVENT).encode())
+        update = router.handle("/", _binary("u2"), json.dumps({**EVENT, "count": 9}).encode())
+    (item,) = update.body["accepted"]
+    assert item["occurrences"] == 2 and "redelivery" not in update.body
 
 
 def test_a_normal_event_is_acknowledged_and_dropped_with_its_reason(store):
@@ -98,8 +108,43 @@ def test_a_failed_hand_off_is_a_503_and_the_redelivery_hands_it_off(store):
         retried = router.handle("/", _binary("h1"), json.dumps(EVENT).encode())
     assert failed.status == 503 and "Retry-After" in failed.headers
     assert retried.status == 202
+    (item,) = retried.body["accepted"]
+    assert item["new"] and item["occurrences"] == 1  # the failed attempt's sighting, not a second one
     ids = {r.json()["investigation_id"] for r in specialist.requests}
     assert len(ids) == 1 and len(specialist.requests) == 4
+
+
+def test_a_retried_alertmanager_webhook_whose_hand_off_failed_is_handed_off_not_called_a_replica(store):
+    body = json.dumps(ALERT).encode()
+    with CaptureServer(statuses=[503, 503, 503]) as specialist:
+        router = _router(store, specialist.url)
+        failed = router.handle("/alertmanager", {"Content-Type": "application/json"}, body)
+        retried = router.handle("/alertmanager", {"Content-Type": "application/json"}, body)
+        replica = router.handle("/alertmanager", {"Content-Type": "application/json"}, body)
+    assert failed.status == 503 and retried.status == 202
+    assert "duplicate" not in retried.body["accepted"][0]
+    assert replica.body["accepted"][0]["duplicate"] == "alertmanager replica"
+    assert len(specialist.requests) == 4  # three failed tries, then the one hand-off
+
+
+def test_sightings_racing_a_hand_off_under_way_get_409_and_their_retries_do_not_hand_off_again(store):
+    barrier = threading.Barrier(6)
+    with CaptureServer(on_request=lambda _: time.sleep(0.3)) as specialist:  # a slow Broker
+        router = _router(store, specialist.url)
+
+        def sighting(n):
+            barrier.wait()
+            return router.handle("/", _binary(f"race-{n}"), json.dumps({**EVENT, "count": n}).encode())
+
+        with ThreadPoolExecutor(6) as pool:
+            first = list(pool.map(sighting, range(6)))
+        retried = [router.handle("/", _binary(f"race-{n}"), json.dumps({**EVENT, "count": n}).encode())
+                   for n, reply in enumerate(first) if reply.status == 409]
+    assert {r.status for r in first} <= {202, 409} and all(r.status == 202 for r in retried)
+    assert all("Retry-After" in r.headers for r in first if r.status == 409)
+    assert len(specialist.requests) == 1
+    occurrences = [r.body["accepted"][0]["occurrences"] for r in first + retried if r.status == 202]
+    assert max(occurrences) == 6  # every sighting once, the retries none
 
 
 def test_alertmanager_replicas_sending_the_same_alert_start_one_investigation(store):

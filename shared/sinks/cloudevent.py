@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from shared.diagnosis import Diagnosis
-from shared.sinks.http import post_json
+from shared.outbound import post_json
 
 DIAGNOSIS_COMPLETED: Final = "io.kubetriage.diagnosis.completed"
 SOURCE: Final = "/kubetriage/specialist"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.diagnosis import Diagnosis
-from shared.sinks.http import post_json
+from shared.outbound import post_json
 
 
 def _escape(text: str) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from shared.diagnosis import Diagnosis
+from shared.outbound import post_json
 from shared.sinks.cloudevent import diagnosis_event_id
-from shared.sinks.http import post_json
 
 
 class WebhookSink:

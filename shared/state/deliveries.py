@@ -16,6 +16,11 @@ def _event_key(ce_source: str, ce_id: str) -> str:
     return f"ce:{digest}"
 
 
+def sighting_key(ce_source: str, ce_id: str, index: int) -> str:
+    """The key of one incident of one CloudEvent: a redelivery of the event finds it again."""
+    return f"{_event_key(ce_source, ce_id)}:{index}"
+
+
 def recall_response(store: KeyValueStore, ce_source: str, ce_id: str) -> dict[str, Any] | None:
     raw = store.get(_event_key(ce_source, ce_id))
     return json.loads(raw) if raw else None

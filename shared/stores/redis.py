@@ -26,18 +26,29 @@ return v
 """
 
 
-# Coalescing in one round trip (the router's hot path): join or start the window's investigation,
-# store the incident when it starts, count the occurrence, and report whether it was handed off.
+# Coalescing in one round trip (the router's hot path): a delivery seen before (KEYS[2]) answers
+# from its record; otherwise join or start the window's investigation, store the incident when it
+# starts, count the occurrence, record the delivery, and report whether it was handed off.
+# The record's form is shared.state.coalescing.format_delivery's.
 _COALESCE = """
+local prefix = ARGV[5] .. 'inv:'
+if KEYS[2] then
+  local seen = redis.call('GET', KEYS[2])
+  if seen then
+    local inv, created, n = string.match(seen, '^(.*)|(%d)|(%d+)$')
+    return {inv, tonumber(created), tonumber(n), redis.call('EXISTS', prefix .. inv .. ':handed_off'), 1}
+  end
+end
 local inv = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'PX', ARGV[2])
 local created = 0
 if not inv then inv = ARGV[1]; created = 1 end
-local base = ARGV[5] .. 'inv:' .. inv
+local base = prefix .. inv
 if created == 1 then redis.call('SET', base .. ':incident', ARGV[3], 'PX', ARGV[4]) end
 local n = redis.call('INCR', base .. ':occurrences')
 if n == 1 then redis.call('PEXPIRE', base .. ':occurrences', ARGV[4]) end
 local handed = redis.call('EXISTS', base .. ':handed_off')
-return {inv, created, n, handed}
+if KEYS[2] then redis.call('SET', KEYS[2], inv .. '|' .. created .. '|' .. n, 'PX', ARGV[6]) end
+return {inv, created, n, handed, 0}
 """
 
 
@@ -110,10 +121,12 @@ class RedisStore:
         return None if ms is None or ms < 0 else ms / 1000.0
 
     def coalesce_once(self, coalesce_key: str, candidate: str, window_s: float, incident_json: str,
-                      incident_ttl_s: float) -> tuple[str, bool, int, bool]:
+                      incident_ttl_s: float, delivery_key: str | None,
+                      delivery_ttl_s: float) -> tuple[str, bool, int, bool, bool]:
         """The coalescing step of shared.state.coalescing in one atomic round trip (same keys)."""
         # The script builds the investigation's keys from the prefix: single-instance Redis, as deployed.
-        inv, created, count, handed = self._run(lambda: self._coalesce(
-            keys=[self._k(coalesce_key)],
-            args=[candidate, _ms(window_s), incident_json, _ms(incident_ttl_s), self._prefix]))
-        return str(inv), bool(created), int(count), bool(handed)
+        keys = [self._k(coalesce_key)] + ([self._k(delivery_key)] if delivery_key else [])
+        inv, created, count, handed, seen = self._run(lambda: self._coalesce(
+            keys=keys, args=[candidate, _ms(window_s), incident_json, _ms(incident_ttl_s), self._prefix,
+                             _ms(delivery_ttl_s)]))
+        return str(inv), bool(created), int(count), bool(handed), bool(seen)

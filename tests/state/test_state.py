@@ -29,6 +29,17 @@ def test_repeats_in_the_window_join_one_investigation_and_count(store):
     assert coalescing.load_incident(store, first.investigation_id) == INCIDENT
 
 
+def test_the_same_delivery_again_answers_as_first_and_counts_nothing(store):
+    first = coalescing.coalesce(store, INCIDENT, 600, delivery="ce:abc:0")
+    again = coalescing.coalesce(store, INCIDENT, 600, delivery="ce:abc:0")
+    other = coalescing.coalesce(store, INCIDENT, 600, delivery="ce:def:0")
+    assert (again.investigation_id, again.created, again.occurrences) == (first.investigation_id, True, 1)
+    assert again.redelivery and not first.redelivery and not other.redelivery
+    assert other.occurrences == 2
+    coalescing.mark_handed_off(store, first.investigation_id)
+    assert coalescing.coalesce(store, INCIDENT, 600, delivery="ce:abc:0").handed_off is True
+
+
 def test_two_replicas_racing_on_one_incident_start_one_investigation(store):
     results, barrier = [], threading.Barrier(6)
 

@@ -1,4 +1,4 @@
-"""POSTing JSON to a sink with bounded retries (stdlib: no HTTP SDK on the cold path)."""
+"""POSTing JSON with bounded retries: the one outbound HTTP client, for hand-offs and sinks (stdlib only)."""
 
 from __future__ import annotations
 
