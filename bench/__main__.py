@@ -45,7 +45,8 @@ def table(r: dict) -> str:
     s = r.get("storm", {})
     if "error" not in s:
         lines.append(f"{'storm: router events/s':<44} {s['router_events_per_s']:>14} {s['floor_events_per_s']:>15} floor"
-                     f"  ratio {s['ratio']} (≤1.5), started {s['investigations_started']} of {s['pods']}: {verdict(s)}")
+                     f"  ratio {s['ratio']} (≤1.5), started {s['investigations_started']} of {s['pods']}, "
+                     f"handed off {s.get('handed_off')}, redelivered {s.get('redelivered')}: {verdict(s)}")
     else:
         lines.append(f"storm: {verdict(s)}")
     c = r.get("cold_start", {})
