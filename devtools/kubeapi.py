@@ -152,8 +152,11 @@ class KubeApiServer:
         for item in items:
             item.pop("kind", None)
             item.pop("apiVersion", None)
-        return 200, {"kind": f"{kind}List", "apiVersion": api, "metadata": {"resourceVersion": "1"},
-                     "items": items[: int(query["limit"])] if query.get("limit") else items}, False
+        # Chunked as the API server does: `limit` per page, an opaque `continue` token while more remain.
+        start = int(query.get("continue") or 0)
+        end = start + int(query["limit"]) if query.get("limit") else len(items)
+        meta = {"resourceVersion": "1", **({"continue": str(end)} if end < len(items) else {})}
+        return 200, {"kind": f"{kind}List", "apiVersion": api, "metadata": meta, "items": items[start:end]}, False
 
     @staticmethod
     def _preferred(group: str) -> str:

@@ -10,6 +10,8 @@ from shared.cluster.kinds import CLUSTER_SCOPED, RESOURCES, api_version_for, kin
 from shared.errors import Forbidden, NotFound, TransientError
 
 REQUEST_TIMEOUT_S: Final = 8.0
+LIST_PAGE: Final = 500
+MAX_LIST_PAGES: Final = 20  # 10,000 objects of one kind: past that, the tools' own caps decide anyway
 # Secrets as metadata only: the API server drops data and stringData for this media type.
 _METADATA_ONLY: Final = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
 _METADATA_LIST: Final = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
@@ -94,15 +96,21 @@ class LiveCluster:
         if resource not in RESOURCES:
             raise NotFound(f"unknown kind {kind!r}")
         secret = resource == "secrets"
-        doc = self._get(self._path(resource, namespace), {"labelSelector": label_selector,
-                                                          "fieldSelector": field_selector, "limit": 500},
-                        accept=_METADATA_LIST if secret else "application/json")
         kind_name, api = kind_for_resource(resource), api_version_for(resource)
-        items = []
-        for item in doc.get("items") or []:
-            if secret:
-                item = {"metadata": item.get("metadata", {})}
-            items.append({"kind": kind_name, "apiVersion": api, **item})
+        items: list[dict[str, Any]] = []
+        token = None
+        for _ in range(MAX_LIST_PAGES):  # chunks, so a big cluster's list is neither cut off nor one huge body
+            doc = self._get(self._path(resource, namespace),
+                            {"labelSelector": label_selector, "fieldSelector": field_selector,
+                             "limit": LIST_PAGE, "continue": token},
+                            accept=_METADATA_LIST if secret else "application/json")
+            for item in doc.get("items") or []:
+                if secret:
+                    item = {"metadata": item.get("metadata", {})}
+                items.append({"kind": kind_name, "apiVersion": api, **item})
+            token = (doc.get("metadata") or {}).get("continue")
+            if not token:
+                break
         return items
 
     def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False,

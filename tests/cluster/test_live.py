@@ -50,6 +50,19 @@ def test_get_and_list_return_api_shaped_objects_with_their_kind(api):
     assert api.requests[-1]["query"]["labelSelector"] == "app=api"
 
 
+def test_a_list_longer_than_a_page_is_followed_through_its_continue_tokens(tmp_path, monkeypatch):
+    import shared.cluster.live as live_module
+
+    monkeypatch.setattr(live_module, "LIST_PAGE", 2)
+    pods = [{**POD, "metadata": {**POD["metadata"], "name": f"api-{n}"}} for n in range(5)]
+    with serve_cluster(InMemoryCluster(pods)) as server:
+        live = LiveCluster.from_kubeconfig(str(server.write_kubeconfig(tmp_path / "kubeconfig")))
+        names = [p["metadata"]["name"] for p in live.list("pods", "shop")]
+        pages = [r["query"] for r in server.requests if r["path"] == "/api/v1/namespaces/shop/pods"]
+    assert sorted(names) == [f"api-{n}" for n in range(5)]
+    assert len(pages) == 3 and [q.get("continue") for q in pages] == [None, "2", "4"]
+
+
 def test_events_of_an_object_use_a_field_selector(api):
     result = ToolExecutor(_live(api), TOOLS).run(ToolCall("object_events", {"kind": "Pod", "name": "api-1",
                                                                              "namespace": "shop"}))
