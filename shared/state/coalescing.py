@@ -12,7 +12,9 @@ from shared.ports import KeyValueStore
 
 INCIDENT_TTL_S: Final = 7 * 24 * 3600
 HAND_OFF_CLAIM_S: Final = 60  # longer than the emitter's tries; a crashed holder's claim then lapses
-SIGHTING_TTL_S: Final = 24 * 3600  # longer than any platform keeps redelivering one event
+# The Triggers retry 5 times, backoff from 1 s, 60 s timeouts: a redelivery comes within ~7 minutes.
+# An hour covers that many times over, and Redis holds one hour's sighting records, not a day's.
+SIGHTING_TTL_S: Final = 3600
 
 
 @dataclass(frozen=True)
