@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/kubetriage demo
 
 test: $(STAMP)
+	bash .ci/setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

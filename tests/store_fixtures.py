@@ -1,16 +1,21 @@
 """The two KeyValueStore implementations, for contract tests: the embedded SQLite and the real Redis."""
 
+import os
 import socket
 import uuid
+from urllib.parse import urlparse
 
 import pytest
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+# Tests take their Redis from the environment (.ci/run starts one on the default); every key a test
+# writes sits under a unique prefix and is removed by the test or expires.
+REDIS_URL = os.environ.get("KUBETRIAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def redis_listening() -> bool:
+    url = urlparse(REDIS_URL)
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+        with socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), timeout=0.5):
             return True
     except OSError:
         return False
@@ -23,7 +28,7 @@ def store(request, tmp_path):
 
         return SqliteStore(str(tmp_path / "state.sqlite3"))
     if not redis_listening():
-        pytest.skip("no Redis at 127.0.0.1:6379 (.ci/run starts one)")
+        pytest.skip(f"no Redis at {REDIS_URL} (.ci/run starts one)")
     from shared.stores.redis import RedisStore
 
     return RedisStore(REDIS_URL, prefix=f"test:{uuid.uuid4().hex}:")

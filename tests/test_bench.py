@@ -19,7 +19,7 @@ def test_the_storm_is_half_noise_over_every_pod_with_unique_cloudevent_ids():
     assert storm.events(pods=1, updates=1)[0][0]["ce-id"] != storm.events(pods=1, updates=1)[0][0]["ce-id"]
 
 
-@pytest.mark.skipif(not redis_listening(), reason="no Redis at 127.0.0.1:6379 (.ci/run starts one)")
+@pytest.mark.skipif(not redis_listening(), reason="no Redis for the tests (.ci/run starts one)")
 def test_a_small_storm_through_the_real_router_process_starts_and_hands_off_one_investigation_per_pod():
     result = storm.run(repeats=1, updates=3, pods=5)
     assert result["investigations_started"] == [5]
