@@ -75,7 +75,7 @@ def build_specialist(
         name=name,
         store=store,
         investigator=investigator,
-        sinks=open_sinks(settings, stream, as_json=as_json),
+        sinks=open_sinks(settings, stream, as_json=as_json, store=store),
         emitter=emitter,
         memory_ttl_s=settings.memory_ttl_s,
     )

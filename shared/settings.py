@@ -15,6 +15,10 @@ SNAPSHOT: Final = "KUBETRIAGE_SNAPSHOT"
 K_SINK: Final = "K_SINK"
 SLACK_WEBHOOK_URL: Final = "SLACK_WEBHOOK_URL"
 WEBHOOK_URL: Final = "KUBETRIAGE_WEBHOOK_URL"
+WEBHOOK_SECRET: Final = "KUBETRIAGE_WEBHOOK_SECRET"
+SLACK_BOT_TOKEN: Final = "SLACK_BOT_TOKEN"
+SLACK_CHANNEL: Final = "KUBETRIAGE_SLACK_CHANNEL"
+SLACK_API_URL: Final = "KUBETRIAGE_SLACK_API_URL"
 OTLP_ENDPOINT: Final = "OTEL_EXPORTER_OTLP_ENDPOINT"
 STATE_DIR: Final = "KUBETRIAGE_STATE_DIR"
 CLUSTER_NAME: Final = "KUBETRIAGE_CLUSTER"
@@ -46,6 +50,10 @@ class Settings:
     k_sink: str | None = None
     slack_webhook_url: str | None = None
     webhook_url: str | None = None
+    webhook_secret: str | None = None  # HMAC-SHA256 signing key for the webhook sink
+    slack_bot_token: str | None = None  # with slack_channel: post with chat.postMessage, update repeats
+    slack_channel: str | None = None
+    slack_api_url: str = "https://slack.com/api"
     otlp_endpoint: str | None = None
     state_dir: str = ".kubetriage"
     cluster_name: str = "default"
@@ -116,6 +124,10 @@ class Settings:
             k_sink=text(K_SINK),
             slack_webhook_url=text(SLACK_WEBHOOK_URL),
             webhook_url=text(WEBHOOK_URL),
+            webhook_secret=text(WEBHOOK_SECRET),
+            slack_bot_token=text(SLACK_BOT_TOKEN),
+            slack_channel=text(SLACK_CHANNEL),
+            slack_api_url=text(SLACK_API_URL) or "https://slack.com/api",
             otlp_endpoint=text(OTLP_ENDPOINT),
             state_dir=text(STATE_DIR) or ".kubetriage",
             cluster_name=text(CLUSTER_NAME) or "default",
@@ -137,6 +149,8 @@ class Settings:
             kube_context=text(KUBECONFIG_CONTEXT),
             model_skip_confidence=float(number(MODEL_SKIP_CONFIDENCE, 0.85, float)),
         )
+        if bool(settings.slack_bot_token) != bool(settings.slack_channel):
+            problems.append(f"{SLACK_BOT_TOKEN} and {SLACK_CHANNEL} go together: set both or neither")
         if problems:
             raise InvalidInput(problems)
         return settings

@@ -15,8 +15,13 @@ from shared.state import deliveries
 log = logging.getLogger(__name__)
 
 
-def open_sinks(settings: Settings, stream: TextIO | None = None, *, as_json: bool = False) -> list[Sink]:
-    """The sinks the settings name; stdout when none is configured (or a stream is given)."""
+def open_sinks(
+    settings: Settings, stream: TextIO | None = None, *, as_json: bool = False, store: KeyValueStore | None = None
+) -> list[Sink]:
+    """The sinks the settings name; stdout when none is configured (or a stream is given).
+
+    The store lets Slack recognise a repeat and the webhook keep dead letters.
+    """
     from shared.sinks.cloudevent import CloudEventSink
     from shared.sinks.slack import SlackSink
     from shared.sinks.stdout import StdoutSink
@@ -25,10 +30,12 @@ def open_sinks(settings: Settings, stream: TextIO | None = None, *, as_json: boo
     sinks: list[Sink] = []
     if settings.k_sink:
         sinks.append(CloudEventSink(settings.k_sink))
-    if settings.slack_webhook_url:
-        sinks.append(SlackSink(settings.slack_webhook_url))
+    if settings.slack_webhook_url or settings.slack_bot_token:
+        sinks.append(SlackSink(settings.slack_webhook_url, bot_token=settings.slack_bot_token,
+                               channel=settings.slack_channel, api_url=settings.slack_api_url, store=store,
+                               memory_ttl_s=settings.memory_ttl_s))
     if settings.webhook_url:
-        sinks.append(WebhookSink(settings.webhook_url))
+        sinks.append(WebhookSink(settings.webhook_url, secret=settings.webhook_secret, store=store))
     if stream is not None or not sinks:
         sinks.append(StdoutSink(stream, as_json=as_json))
     return sinks
