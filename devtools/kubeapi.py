@@ -2,8 +2,13 @@
 
 Answers what the kubernetes client and `kubectl get` / `cluster-info dump` ask: version, discovery,
 typed Lists with label/field selectors, single objects, pod logs; 404 Status objects; 405 for every
-write. Secrets are served as metadata only. `faults` injects errors or delays; `requests` records
-every request (method, path, query) so tests can assert what a client asked.
+write. `faults` injects errors or delays; `requests` records every request that reached it, whatever
+its method (method, path as sent, decoded path, query, Accept), so tests assert what a client asked.
+
+Like a real API server behind an admin kubeconfig, it serves what it is asked for: Secrets given in
+`secrets` come back with their data unless the Accept header asks for PartialObjectMetadata, and
+subresources other than `log` and `status` (exec, proxy, attach, ...) answer 200 with a marker text,
+so a test can see that such a request got through.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from shared.cluster.kinds import CLUSTER_SCOPED, RESOURCES
 from shared.cluster.memory import InMemoryCluster
 
 _PATH = re.compile(r"^/(?:api/(?P<cv>v1)|apis/(?P<g>[^/]+)/(?P<gv>[^/]+))"
-                   r"(?:/namespaces/(?P<ns>[^/]+))?/(?P<res>[^/]+)(?:/(?P<name>[^/]+))?(?:/(?P<sub>log))?$")
+                   r"(?:/namespaces/(?P<ns>[^/]+))?/(?P<res>[^/]+)(?:/(?P<name>[^/]+))?(?:/(?P<sub>[^/]+)(?P<rest>/.*)?)?$")
+SUBRESOURCE_REACHED = "subresource reached the API server"  # the body of an exec/proxy/... answer
 
 
 @dataclass
@@ -44,6 +50,7 @@ class KubeApiServer:
     cluster: InMemoryCluster
     faults: list[Fault] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    secrets: list[dict[str, Any]] = field(default_factory=list)  # served with their data, as a real server does
 
     def __enter__(self) -> KubeApiServer:
         server = self
@@ -61,12 +68,19 @@ class KubeApiServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def _record(self) -> tuple[Any, dict[str, str]]:
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 with server._lock:
-                    server.requests.append({"method": "GET", "path": parts.path, "query": query,
+                    server.requests.append({"method": self.command, "path": parts.path,
+                                            "decoded_path": unquote(parts.path), "query": query,
                                             "accept": self.headers.get("Accept", "")})
+                return parts, query
+
+            def do_GET(self) -> None:  # noqa: N802
+                parts, query = self._record()
+                accept = self.headers.get("Accept", "")
+                with server._lock:
                     fault = next((f for f in server.faults if f.count > 0 and re.search(f.path, parts.path)), None)
                     if fault:
                         fault.count -= 1
@@ -75,20 +89,27 @@ class KubeApiServer:
                     if fault.status:
                         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                         return self._send(fault.status, _status(fault.status, "Injected", "injected fault"), headers)
-                code, body, text = server.answer(parts.path, query)
+                try:
+                    code, body, text = server.answer(parts.path, query, accept)
+                except Exception as exc:  # noqa: BLE001 - a backend that refuses a name: the server's 400
+                    code, body, text = 400, _status(400, "BadRequest", f"{type(exc).__name__}: {exc}"), False
                 self._send(code, body, text=text)
 
             def _refuse(self) -> None:
+                self._record()
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
                 self._send(405, _status(405, "MethodNotAllowed", "this API server is read-only"))
 
-            do_POST = do_PUT = do_PATCH = do_DELETE = _refuse  # noqa: N815
+            do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _refuse  # noqa: N815
 
             def log_message(self, *args: object) -> None:
                 pass
 
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -109,7 +130,7 @@ class KubeApiServer:
         return path
 
     # --- routing -----------------------------------------------------------------------------------
-    def answer(self, path: str, query: dict[str, str]) -> tuple[int, Any, bool]:
+    def answer(self, path: str, query: dict[str, str], accept: str = "") -> tuple[int, Any, bool]:
         if path == "/version":
             return 200, {"major": "1", "minor": "30", "gitVersion": "v1.30.4", "platform": "linux/amd64"}, False
         if path == "/api":
@@ -133,8 +154,14 @@ class KubeApiServer:
         if not m or m.group("res") not in RESOURCES:
             return 404, _status(404, "NotFound", f"the server could not find the requested resource ({path})"), False
         res, ns, name = m.group("res"), m.group("ns"), m.group("name")
+        ns, name = ns and unquote(ns), name and unquote(name)
         kind, api, _ = RESOURCES[res]
-        if m.group("sub") == "log":
+        sub = m.group("sub")
+        if sub not in (None, "log", "status"):
+            return 200, f"{SUBRESOURCE_REACHED}: {sub}{m.group('rest') or ''} {query}", True
+        if res == "secrets" and sub is None and "PartialObjectMetadata" not in accept:
+            return self._secret_with_data(ns, name, api)
+        if sub == "log":
             text = self.cluster.logs(ns or "", name or "", query.get("container", ""),
                                      previous=query.get("previous") == "true",
                                      tail_lines=int(query["tailLines"]) if "tailLines" in query else None)
@@ -157,6 +184,17 @@ class KubeApiServer:
         end = start + int(query["limit"]) if query.get("limit") else len(items)
         meta = {"resourceVersion": "1", **({"continue": str(end)} if end < len(items) else {})}
         return 200, {"kind": f"{kind}List", "apiVersion": api, "metadata": meta, "items": items[start:end]}, False
+
+    def _secret_with_data(self, ns: str | None, name: str | None, api: str) -> tuple[int, Any, bool]:
+        """What an admin's kubeconfig gets from a real server: Secrets whole, data included."""
+        found = [s for s in self.secrets if (not ns or (s.get("metadata") or {}).get("namespace") == ns)
+                 and (not name or (s.get("metadata") or {}).get("name") == name)]
+        if name:
+            if not found:
+                return 404, _status(404, "NotFound", f'secrets "{name}" not found'), False
+            return 200, found[0], False
+        return 200, {"kind": "SecretList", "apiVersion": api, "metadata": {"resourceVersion": "1"},
+                     "items": [{k: v for k, v in s.items() if k not in ("kind", "apiVersion")} for s in found]}, False
 
     @staticmethod
     def _preferred(group: str) -> str:

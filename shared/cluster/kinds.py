@@ -62,3 +62,8 @@ def api_version_for(resource: str) -> str:
 
 def is_known_resource(kind: str) -> bool:
     return resource_for_kind(kind) in RESOURCES
+
+
+def known_resource(kind: str) -> str | None:
+    """The plural resource for a kind spelled exactly as one of ours (any case, no stray characters), else None."""
+    return _ALIASES.get(kind.lower()) if isinstance(kind, str) else None

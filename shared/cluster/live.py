@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Final
+from urllib.parse import quote
 
-from shared.cluster.kinds import CLUSTER_SCOPED, RESOURCES, api_version_for, kind_for_resource, resource_for_kind
+from shared.cluster.kinds import CLUSTER_SCOPED, RESOURCES, api_version_for, kind_for_resource
+from shared.cluster.names import check_container, check_name, check_namespace, check_selector, resource_of
 from shared.errors import Forbidden, NotFound, TransientError
 
 REQUEST_TIMEOUT_S: Final = 8.0
@@ -15,6 +18,38 @@ MAX_LIST_PAGES: Final = 20  # 10,000 objects of one kind: past that, the tools' 
 # Secrets as metadata only: the API server drops data and stringData for this media type.
 _METADATA_ONLY: Final = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
 _METADATA_LIST: Final = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
+_METHOD: Final = "GET"  # the only method this backend ever sends
+# The one shape a request may take, checked on the final path whatever built it: a known resource, an
+# optional namespace and name, and no subresource but `log` and `status` (never exec, attach, proxy...).
+_FINAL_PATH: Final = re.compile(
+    r"/(?:api/v1|apis/[a-z0-9.-]+/v[a-z0-9]+)(?:/namespaces/[a-z0-9-]{1,63})?/(?P<res>[a-z]+)"
+    r"(?P<name>/[a-z0-9.-]{1,253}(?P<sub>/log|/status)?)?\Z")
+_SECRET_KINDS: Final = frozenset({"Secret", "SecretList"})
+
+
+def request_policy(path: str, accept: str) -> tuple[str, bool]:
+    """The Accept header a final path may be sent with, and whether it reads Secrets.
+
+    Forbidden for any path outside the one shape. Secrets, however they were named, are asked for as
+    metadata only.
+    """
+    m = _FINAL_PATH.match(path)
+    if m is None or m.group("res") not in RESOURCES or any(seg in (".", "..") for seg in path.split("/")):
+        raise Forbidden(f"refused request path {path!r}: only reads of known resources, their log and status")
+    if m.group("res") == "secrets":
+        return (_METADATA_ONLY if m.group("name") else _METADATA_LIST), True
+    return accept, False
+
+
+def without_secret_data(doc: Any, secret: bool = False) -> Any:
+    """A response with the data and stringData of every Secret in it dropped (a server that ignored us)."""
+    if isinstance(doc, dict):
+        secret = secret or doc.get("kind") in _SECRET_KINDS
+        if secret or "stringData" in doc:
+            doc = {k: v for k, v in doc.items() if k not in ("data", "stringData")}
+        if isinstance(doc.get("items"), list):
+            doc["items"] = [without_secret_data(i, secret) for i in doc["items"]]
+    return doc
 
 
 class LiveCluster:
@@ -46,16 +81,21 @@ class LiveCluster:
         return cls(client.ApiClient(configuration), name=context or "kubeconfig")
 
     def _path(self, resource: str, namespace: str | None, name: str | None = None) -> str:
+        """The request path from checked parts, each segment percent-encoded (names are never paths)."""
         api = api_version_for(resource)
         base = "/api/v1" if api == "v1" else f"/apis/{api}"
-        ns = f"/namespaces/{namespace}" if namespace and resource not in CLUSTER_SCOPED else ""
+        check_namespace(namespace)
+        ns = f"/namespaces/{quote(namespace, safe='')}" if namespace and resource not in CLUSTER_SCOPED else ""
+        if name is not None:
+            name = quote(check_name(resource, name), safe="")
         return f"{base}{ns}/{resource}" + (f"/{name}" if name else "")
 
     def _get(self, path: str, query: Mapping[str, Any] | None = None, accept: str = "application/json",
              raw: bool = False) -> Any:
+        accept, secret = request_policy(path, accept)
         try:
             response = self._api.call_api(
-                path, "GET", query_params=[(k, v) for k, v in (query or {}).items() if v is not None],
+                path, _METHOD, query_params=[(k, v) for k, v in (query or {}).items() if v is not None],
                 header_params={"Accept": accept}, auth_settings=["BearerToken"], _preload_content=False,
                 _return_http_data_only=True, _request_timeout=REQUEST_TIMEOUT_S)
             body = response.data
@@ -72,12 +112,12 @@ class LiveCluster:
             raise NotFound(f"{path}: HTTP {status}: {(exc.body or b'')[:200]!r}") from None
         except self._transport_errors as exc:
             raise TransientError(f"{path}: {type(exc).__name__}") from None
-        return body.decode("utf-8", errors="replace") if raw else json.loads(body)
+        if raw:
+            return body.decode("utf-8", errors="replace")
+        return without_secret_data(json.loads(body), secret)
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
-        resource = resource_for_kind(kind)
-        if resource not in RESOURCES:
-            raise NotFound(f"unknown kind {kind!r}")
+        resource = resource_of(kind)
         secret = resource == "secrets"
         try:
             obj = self._get(self._path(resource, namespace, name), accept=_METADATA_ONLY if secret else
@@ -92,9 +132,9 @@ class LiveCluster:
 
     def list(self, kind: str, namespace: str | None = None, *, label_selector: str | None = None,
              field_selector: str | None = None) -> list[dict[str, Any]]:
-        resource = resource_for_kind(kind)
-        if resource not in RESOURCES:
-            raise NotFound(f"unknown kind {kind!r}")
+        resource = resource_of(kind)
+        label_selector = check_selector(label_selector, "label_selector")
+        field_selector = check_selector(field_selector, "field_selector")
         secret = resource == "secrets"
         kind_name, api = kind_for_resource(resource), api_version_for(resource)
         items: list[dict[str, Any]] = []
@@ -115,9 +155,12 @@ class LiveCluster:
 
     def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False,
              tail_lines: int | None = None, since_seconds: int | None = None) -> str | None:
-        query = {"container": container, "previous": "true" if previous else None, "tailLines": tail_lines,
-                 "sinceSeconds": since_seconds}
+        query = {"container": check_container(container), "previous": "true" if previous else None,
+                 "tailLines": None if tail_lines is None else int(tail_lines),
+                 "sinceSeconds": None if since_seconds is None else int(since_seconds)}
+        if not namespace:
+            raise NotFound("pod logs need a namespace")
         try:
-            return self._get(f"/api/v1/namespaces/{namespace}/pods/{pod}/log", query, accept="text/plain", raw=True)
+            return self._get(self._path("pods", namespace, pod) + "/log", query, accept="text/plain", raw=True)
         except NotFound:
             return None

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from shared.cluster.kinds import api_version_for, resource_for_kind
 from shared.cluster.memory import InMemoryCluster
+from shared.cluster.names import check_container, check_name, check_namespace, check_selector, resource_of
 from shared.errors import InvalidInput
 
 _TRIGGERS: Final = frozenset({"event.json", "alert.json", "ask.json", "expected.json"})
@@ -68,11 +69,33 @@ def parse_logs_txt(text: str) -> dict[str, str]:
     return logs
 
 
-def load_snapshot(path: str | Path, name: str = "snapshot") -> InMemoryCluster:
+class SnapshotCluster(InMemoryCluster):
+    """A loaded dump, read under the live backend's rules: names are names, known kinds only."""
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        resource = resource_of(kind)
+        check_namespace(namespace)
+        return super().get(resource, check_name(resource, name), namespace)
+
+    def list(self, kind: str, namespace: str | None = None, *, label_selector: str | None = None,
+             field_selector: str | None = None) -> list[dict[str, Any]]:
+        resource = resource_of(kind)
+        check_namespace(namespace)
+        return super().list(resource, namespace, label_selector=check_selector(label_selector, "label_selector"),
+                            field_selector=check_selector(field_selector, "field_selector"))
+
+    def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False,
+             tail_lines: int | None = None, since_seconds: int | None = None) -> str | None:
+        check_namespace(namespace)
+        return super().logs(namespace, check_name("pods", pod, "pod"), check_container(container),
+                            previous=previous, tail_lines=tail_lines, since_seconds=since_seconds)
+
+
+def load_snapshot(path: str | Path, name: str = "snapshot") -> SnapshotCluster:
     root = Path(path)
     if not root.is_dir():
         raise InvalidInput(f"snapshot {root} is not a directory")
-    cluster = InMemoryCluster(name=name)
+    cluster = SnapshotCluster(name=name)
     for file in sorted(root.glob("*.json")):
         if file.name not in _TRIGGERS:
             for obj in _items(_read_json(file)):

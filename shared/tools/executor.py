@@ -12,6 +12,7 @@ from typing import Any, Final
 from shared.errors import Forbidden, NotFound, TransientError
 from shared.ports import Cluster
 from shared.redaction import redact
+from shared.tools.arguments import check_values
 from shared.tools.spec import ToolCall, ToolResult, ToolSpec
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class ToolExecutor:
         spec = self._tools.get(call.tool)
         if spec is None:
             return self._fail(call, f"unknown tool {call.tool!r}; tools: {', '.join(sorted(self._tools))}", started)
-        problems = check_args(spec, call.args)
+        problems = check_args(spec, call.args) or check_values(call.tool, call.args)
         if problems:
             return self._fail(call, "bad arguments: " + "; ".join(problems), started)
         import tenacity
