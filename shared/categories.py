@@ -37,7 +37,11 @@ K8S_CATEGORIES: Final[tuple[str, ...]] = (
     "failed_mount",
 )
 UNKNOWN: Final = "unknown"
-ALL_CATEGORIES: Final[frozenset[str]] = frozenset(K8S_CATEGORIES) | {UNKNOWN}
+# Verdicts that are not failures: the named object exists and shows no failure now, or it does not exist.
+HEALTHY: Final = "healthy"
+NOT_FOUND: Final = "not_found"
+VERDICTS: Final[tuple[str, ...]] = (HEALTHY, NOT_FOUND)
+ALL_CATEGORIES: Final[frozenset[str]] = frozenset(K8S_CATEGORIES) | {UNKNOWN, *VERDICTS}
 
 
 def is_known_category(name: str) -> bool:

@@ -27,6 +27,8 @@ class Finding:
     commands: tuple[str, ...] = ()
     confidence: float = 0.5
     analyzer: str = ""
+    strength: str = ""  # a shared.analyzers.strength.Strength name: what kind of evidence this rests on
+    rules_out: tuple[str, ...] = ()  # what this finding's evidence excludes (said when it is the answer)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -42,6 +44,8 @@ class Finding:
             commands=tuple(data.get("commands", ())),
             confidence=float(data.get("confidence", 0.5)),
             analyzer=data.get("analyzer", ""),
+            strength=str(data.get("strength") or ""),
+            rules_out=tuple(data.get("rules_out", ())),
         )
 
 

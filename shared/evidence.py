@@ -25,6 +25,12 @@ class RecordedEvidence:
         self._run_tool = run_tool
         self.results: dict[str, ToolResult] = {}
 
+    def about(self, incident: Incident) -> RecordedEvidence:
+        """The same reads (shared, recorded once) seen from another incident: a sweep's one workload."""
+        other = RecordedEvidence(incident, self._run_tool)
+        other.results = self.results
+        return other
+
     def _read(self, tool: str, args: Mapping[str, Any]) -> Any:
         clean = {k: v for k, v in args.items() if v is not None}
         key = call_key(tool, clean)

@@ -43,6 +43,10 @@ class Evidence(Protocol):
         """Events whose involvedObject is this object, oldest first."""
         ...
 
+    def about(self, incident: Incident) -> Evidence:
+        """The same reads seen from another incident (a namespace sweep looks at one workload at a time)."""
+        ...
+
 
 class Analyzer(Protocol):
     name: str

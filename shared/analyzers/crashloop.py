@@ -24,6 +24,7 @@ from shared.analyzers.facts import (
     owner_hint,
     warning_messages,
 )
+from shared.analyzers.kube_facts import now_of
 from shared.analyzers.target import ContainerState, container_states, is_settled, target_pods
 from shared.diagnosis import Finding
 
@@ -70,7 +71,7 @@ class CrashLoopAnalyzer(NamespacedAnalyzer):
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:
             for c in container_states(pod):
-                if c.init or not _crashing(c) or is_settled(c, pod, evidence.incident.last_seen):
+                if c.init or not _crashing(c) or is_settled(c, pod, now_of(evidence)):
                     continue
                 finding = self._explain(evidence, pod, c)
                 if finding is not None:

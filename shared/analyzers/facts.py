@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from shared.analyzers.base import Evidence
+from shared.analyzers.strength import Strength, confidence_for, strength_of
 from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
 from shared.tools.spec import ToolCall
@@ -58,9 +59,22 @@ def make_finding(
     evidence: Iterable[EvidenceItem],
     recommendations: Iterable[str],
     commands: Iterable[str],
-    confidence: float,
+    strength: Strength | float,
     analyzer: str,
+    *,
+    confidence: float | None = None,
+    corroborated: bool = False,
+    caveats: int = 0,
+    rules_out: Iterable[str] = (),
 ) -> Finding:
+    """A Finding whose confidence follows from the strength of its evidence (a bare float still works)."""
+    if isinstance(strength, Strength):
+        named = strength
+        value = confidence if confidence is not None else confidence_for(
+            strength, corroborated=corroborated, caveats=caveats)
+    else:
+        named = strength_of(float(strength))
+        value = float(strength) if confidence is None else confidence
     return Finding(
         category=category,
         summary=summary,
@@ -68,8 +82,10 @@ def make_finding(
         evidence=tuple(evidence),
         recommendations=tuple(recommendations),
         commands=tuple(commands),
-        confidence=round(min(max(confidence, 0.0), 0.99), 2),
+        confidence=round(min(max(value, 0.0), 0.99), 2),
         analyzer=analyzer,
+        strength=named.name,
+        rules_out=tuple(rules_out),
     )
 
 

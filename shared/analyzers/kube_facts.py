@@ -105,6 +105,31 @@ def reference_now(evidence: Evidence, *more: Any) -> datetime | None:
     return max(times) if times else None
 
 
+def now_of(evidence: Evidence) -> datetime | None:
+    """The cluster's "now", also for a snapshot without a wall clock.
+
+    The incident's last sighting when it has one (events, alerts); else the newest node heartbeat (the
+    kubelet refreshes its conditions every few minutes), else the newest pod or event time we can see.
+    """
+    incident = evidence.incident
+    for value in (incident.last_seen, incident.first_seen):
+        if (parsed := parse_time(value)) is not None:
+            return parsed
+    beats = [parse_time(c.get("lastHeartbeatTime")) for n in evidence.list("nodes")
+             for c in (n.get("status") or {}).get("conditions") or []]
+    known = [t for t in beats if t is not None]
+    if not known and incident.namespace:
+        known = [t for t in (parse_time(event_time(e)) for e in evidence.list("events", incident.namespace))
+                 if t is not None]
+    return max(known) if known else None
+
+
+def minutes_before(now: datetime | None, stamp: Any) -> float | None:
+    """How many minutes before `now` the stamp lies (None when either is unknown)."""
+    then = parse_time(stamp)
+    return None if now is None or then is None else (now - then).total_seconds() / 60
+
+
 def incident_mentions(incident: Incident, *words: str) -> bool:
     text = " ".join(
         str(x) for x in (incident.reason, incident.message, incident.question, incident.family) if x

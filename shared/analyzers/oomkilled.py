@@ -7,6 +7,7 @@ from typing import Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.kube_facts import now_of
 from shared.analyzers.target import container_states, is_settled, target_pods
 from shared.diagnosis import Finding
 
@@ -22,7 +23,7 @@ class OOMKilledAnalyzer(NamespacedAnalyzer):
         for pod in target_pods(evidence)[:3]:
             for c in container_states(pod):
                 last = c.last_exit or {}
-                if last.get("reason") != "OOMKilled" or is_settled(c, pod, evidence.incident.last_seen):
+                if last.get("reason") != "OOMKilled" or is_settled(c, pod, now_of(evidence)):
                     continue
                 ns, pod_name = ns_of(pod), name_of(pod)
                 limits = (c.spec.get("resources") or {}).get("limits") or {}

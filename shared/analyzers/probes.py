@@ -13,11 +13,14 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
-from shared.analyzers.target import ContainerState, container_states, target_pods
+from shared.analyzers.kube_facts import minutes_before, now_of
+from shared.analyzers.target import ContainerState, container_states, is_settled, target_pods
 from shared.diagnosis import Finding
+from shared.tools.core import event_time
 
 _KIND = re.compile(r"^(Liveness|Readiness|Startup) probe (?:failed|errored)", re.I)
 _STATUS = re.compile(r"statuscode: (\d{3})", re.I)
+RECENT_MINUTES: Final = 10  # a probe failure older than this on a container that passes now is history
 _CATEGORY: Final = {"liveness": "liveness_probe_failure", "readiness": "readiness_probe_failure",
                     "startup": "startup_probe_failure"}
 
@@ -104,12 +107,14 @@ class ProbesAnalyzer(NamespacedAnalyzer):
         events = events_of(evidence, pod)
         failures: Counter[str] = Counter()
         last_message: dict[str, str] = {}
+        last_at: dict[str, str] = {}
         for e in events:
             msg = str(e.get("message", ""))
             if e.get("reason") == "Unhealthy" and (m := _KIND.match(msg)):
                 kind = m.group(1).lower()
                 failures[kind] += int(e.get("count") or 1)
                 last_message[kind] = msg
+                last_at[kind] = event_time(e)
         states = [c for c in container_states(pod) if not c.init]
         kills = any(e.get("reason") == "Killing" and re.search(r"failed (liveness|startup)", str(e.get("message")))
                     for e in events)
@@ -126,7 +131,7 @@ class ProbesAnalyzer(NamespacedAnalyzer):
         if kind is None:
             return None
         container = self._container(states, kind, last_message.get(kind, ""))
-        if container is None:
+        if container is None or self._is_history(evidence, pod, container, kind, last_at.get(kind)):
             return None
         probe = container.spec.get(f"{kind}Probe") or {}
         ns, pod_name = ns_of(pod), name_of(pod)
@@ -153,6 +158,14 @@ class ProbesAnalyzer(NamespacedAnalyzer):
             0.9 if probe else 0.7,
             self.name,
         )
+
+    @staticmethod
+    def _is_history(evidence: Evidence, pod: dict[str, Any], c: ContainerState, kind: str, last: str | None) -> bool:
+        """A probe that failed a while ago and passes now (Ready, or running settled) is history, not the failure."""
+        age = minutes_before(now_of(evidence), last)
+        if age is None or age < RECENT_MINUTES:
+            return False
+        return c.ready if kind == "readiness" else is_settled(c, pod, now_of(evidence))
 
     @staticmethod
     def _container(states: list[ContainerState], kind: str, message: str) -> ContainerState | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from shared.analyzers.base import Evidence
@@ -46,6 +47,7 @@ def is_settled(c: ContainerState, pod: Mapping[str, Any], evidence_now: Any = No
         return False
     stamps = [parse_time(cond.get("lastTransitionTime")) for cond in (pod.get("status") or {}).get("conditions") or []]
     stamps += [parse_time(evidence_now)] if isinstance(evidence_now, str) else []
+    stamps += [evidence_now] if isinstance(evidence_now, datetime) else []
     newest = max([t for t in stamps if t is not None] + [started])
     return (newest - started).total_seconds() >= minutes * 60 and not _recently_terminated(c, newest, minutes)
 
