@@ -24,6 +24,7 @@ class Reply:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    page: str | None = None  # an HTML page to send instead of the JSON body
 
 
 def reply_for_error(exc: Exception) -> Reply:

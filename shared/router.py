@@ -18,6 +18,7 @@ from shared.events import INVESTIGATION_REQUESTED
 from shared.incident import Incident
 from shared.intake import Noise
 from shared.intake.http import parse_request
+from shared.investigations import record_started
 from shared.ports import EventEmitter, KeyValueStore
 from shared.replies import Reply, reply_for_error
 from shared.routing import route
@@ -48,11 +49,18 @@ class Router:
                                     "kubetriage.accepted": len(reply.body.get("accepted") or [])})
             return reply
 
+    def read(self, path: str, query: Mapping[str, str], headers: Mapping[str, str]) -> Reply:
+        """A GET from a person: an investigation, the recent ones, or the page (shared.api)."""
+        from shared.api import PeopleApi
+
+        answer = PeopleApi(self.store, token=self.settings.alertmanager_token).get(path, query, headers)
+        return answer or Reply(404, {"error": f"no such page: {path}"})
+
     def _handle(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
         try:
             self._authorize(path, headers)
             intake = parse_request(path, headers, body, self.settings.cluster_name)
-            accepted, dropped = [], []
+            accepted, dropped, asked = [], [], False
             for index, item in enumerate(intake.items):
                 if isinstance(item, Noise):
                     dropped.append({"reason": item.reason})  # dropping noise again is harmless
@@ -60,10 +68,14 @@ class Router:
                 delivery = (deliveries.sighting_key(intake.ce_source, intake.ce_id, index)
                             if intake.ce_id and intake.ce_source else None)
                 accepted.append(self._accept(item, delivery, intake.traceparent, intake.tracestate))
+                asked = asked or item.source == "manual"
             body_out: dict[str, Any] = {"accepted": accepted, "dropped": dropped}
             if accepted and all(a.get("redelivery") for a in accepted):
                 body_out["redelivery"] = True
-            return Reply(202 if accepted else 200, body_out)
+            headers_out = {}
+            if asked and len(accepted) == 1:  # the person who asked can follow it (ARCHITECTURE: the API)
+                headers_out["Location"] = f"/investigations/{accepted[0]['investigation_id']}"
+            return Reply(202 if accepted else 200, body_out, headers_out)
         except Exception as exc:  # noqa: BLE001 - the edge maps every failure to a status
             return reply_for_error(exc)
 
@@ -95,6 +107,7 @@ class Router:
         if fresh or not coalesced.handed_off:
             if fresh:
                 admission.admit(self.store, "router:new", self.settings.admission_limit, ADMISSION_WINDOW_S)
+                record_started(self.store, coalesced.investigation_id, incident)
             if decision.needs_model and self.classify and incident.question:
                 specialist = self.classify(incident.question) or specialist
             if specialist not in self.deployed:

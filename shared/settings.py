@@ -9,6 +9,7 @@ from typing import Final
 from shared.errors import InvalidInput
 
 REDIS_URL: Final = "REDIS_URL"
+REDIS_PREFIX: Final = "KUBETRIAGE_REDIS_PREFIX"
 ANTHROPIC_API_KEY: Final = "ANTHROPIC_API_KEY"
 ANTHROPIC_BASE_URL: Final = "ANTHROPIC_BASE_URL"
 SNAPSHOT: Final = "KUBETRIAGE_SNAPSHOT"
@@ -44,6 +45,7 @@ MODEL_SKIP_CONFIDENCE: Final = "KUBETRIAGE_MODEL_SKIP_CONFIDENCE"
 @dataclass(frozen=True)
 class Settings:
     redis_url: str | None = None
+    redis_prefix: str = "kubetriage:"  # every key under it: several installations (or test runs) share one Redis
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
     snapshot: str | None = None
@@ -118,6 +120,7 @@ class Settings:
                 urls[name.strip()] = url.strip()
         settings = cls(
             redis_url=text(REDIS_URL),
+            redis_prefix=text(REDIS_PREFIX) or "kubetriage:",
             anthropic_api_key=text(ANTHROPIC_API_KEY),
             anthropic_base_url=text(ANTHROPIC_BASE_URL),
             snapshot=text(SNAPSHOT),

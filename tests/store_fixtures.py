@@ -26,9 +26,22 @@ def store(request, tmp_path):
     if request.param == "sqlite":
         from shared.stores.sqlite import SqliteStore
 
-        return SqliteStore(str(tmp_path / "state.sqlite3"))
+        yield SqliteStore(str(tmp_path / "state.sqlite3"))
+        return
     if not redis_listening():
         pytest.skip(f"no Redis at {REDIS_URL} (.ci/run starts one)")
     from shared.stores.redis import RedisStore
 
-    return RedisStore(REDIS_URL, prefix=f"test:{uuid.uuid4().hex}:")
+    prefix = f"test:{uuid.uuid4().hex}:"
+    yield RedisStore(REDIS_URL, prefix=prefix)
+    remove_keys(prefix)
+
+
+def remove_keys(prefix: str) -> None:
+    """Delete every key a test wrote under its prefix (tests leave no keys behind)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match=f"{prefix}*", count=500):
+        client.delete(key)
+    client.close()

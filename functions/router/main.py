@@ -1,4 +1,4 @@
-"""The router function: CloudEvents on `/`, raw Alertmanager webhooks on `/alertmanager`."""
+"""The router function: CloudEvents on `/`, raw Alertmanager webhooks on `/alertmanager`, GETs for people."""
 
 import json
 import os
@@ -22,6 +22,11 @@ def _get_router():
 
 @functions_framework.http
 def handle(request: flask.Request) -> flask.Response:
-    reply = _get_router().handle(request.path, dict(request.headers), request.get_data())
+    if request.method in ("GET", "HEAD"):
+        reply = _get_router().read(request.path, request.args.to_dict(), dict(request.headers))
+    else:
+        reply = _get_router().handle(request.path, dict(request.headers), request.get_data())
+    if reply.page is not None:
+        return flask.Response(reply.page, reply.status, reply.headers)
     # json.dumps, not flask.jsonify: the same JSON at a third of the cost, on every event of a storm
     return flask.Response(json.dumps(reply.body), reply.status, reply.headers, mimetype="application/json")

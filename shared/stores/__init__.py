@@ -12,7 +12,7 @@ def open_store(settings: Settings) -> KeyValueStore:
     if settings.redis_url:
         from shared.stores.redis import RedisStore
 
-        return RedisStore(settings.redis_url)
+        return RedisStore(settings.redis_url, prefix=settings.redis_prefix)
     from shared.stores.sqlite import SqliteStore
 
     return SqliteStore(str(Path(settings.state_dir) / "state.sqlite3"))
