@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint eval run bench manifests clean
+.PHONY: install demo test lint eval suites run bench manifests clean
+# Where `make suites` renders every bundled scenario suite; `kubetriage eval`/`demo` read it (they never import devtools).
+SUITES := $(or $(KUBETRIAGE_STATE_DIR),.kubetriage)/suites
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+suites: $(STAMP)
+	$(BIN)/python -m devtools.suites $(SUITES)
+
+demo: suites
 	$(BIN)/kubetriage demo
 
 test: $(STAMP)
@@ -26,8 +31,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check . || true
 
-eval: $(STAMP)
-	$(BIN)/kubetriage eval
+eval: suites
+	$(BIN)/kubetriage eval $(SUITES)
 
 run: $(STAMP)
 	$(BIN)/python -m devtools.run_local

@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     diag.add_argument("--json", action="store_true", help="print the diagnosis object alone")
     diag.set_defaults(run=_cmd_diagnose)
     ev = sub.add_parser("eval", help="score the troubleshooter on a scenario suite")
-    ev.add_argument("suite", nargs="?", help="a directory of scenarios (default: the bundled suite)")
+    ev.add_argument("suite", nargs="?", help="a directory of scenarios (default: every bundled suite, as "
+                    "`make suites` renders them under <state dir>/suites)")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(run=_cmd_eval)
     demo = sub.add_parser("demo", help="replay the bundled incidents on the embedded defaults")
@@ -129,33 +130,31 @@ def _why_none(reply: Mapping[str, Any]) -> str:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from shared.evaluation import evaluate_suite, format_table
+    from shared.evaluation import evaluate_suite, format_table, summary
 
-    suite = Path(args.suite) if args.suite else _bundled_suite(settings)
+    suite = Path(args.suite) if args.suite else rendered_suites(settings)
     if not suite.is_dir():
-        print(f"kubetriage: suite {suite} is not a directory", file=sys.stderr)
+        print(f"kubetriage: suite {suite} is not a directory" + ("" if args.suite else f"; {RENDER_HINT}"),
+              file=sys.stderr)
         return 2
     results = evaluate_suite(settings, suite)
     if not results:
         print(f"kubetriage: no scenario (a directory with expected.json) under {suite}", file=sys.stderr)
         return 2
     if args.json:
-        correct = sum(r["correct"] for r in results)
-        print(json.dumps({"results": results, "correct": correct, "total": len(results),
-                          "accuracy": correct / len(results)}, indent=2))
+        print(json.dumps(summary(results), indent=2))
     else:
         print(format_table(results))
     return 0
 
 
-def _bundled_suite(settings: Settings) -> Path:
-    """Both bundled suites, rendered: ours and the held-out one another author wrote blind."""
-    from devtools import heldout, scenarios
+RENDER_HINT = ("render the bundled suites first: `make suites` (what `make eval` and `make demo` do), or "
+               "`python -m devtools.suites <state dir>/suites` in a checkout")
 
-    out = Path(settings.state_dir) / "suite"
-    scenarios.render_suite(out / "bundled")
-    heldout.render_suite(out / "heldout")
-    return out
+
+def rendered_suites(settings: Settings) -> Path:
+    """Where `python -m devtools.suites` renders every bundled suite (the CLI never imports devtools)."""
+    return Path(settings.state_dir) / "suites"
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,6 +1,7 @@
 """`make demo`: the bundled incidents through router and troubleshooter on the embedded defaults.
 
-No cluster, no API key, no Redis: each incident's cluster is a bundled snapshot, state is the
+No cluster, no API key, no Redis: each incident's cluster is a bundled snapshot (rendered by `make demo`
+under the state dir's `suites/`; the product never imports devtools), state is the
 embedded file store under the state dir, so a second run recognises the incidents it has seen.
 """
 
@@ -19,8 +20,7 @@ DEMO_PICKS: Final = ("crashloop-missing-env-python", "image-pull-not-found", "oo
 def run_demo(settings: Settings, out: TextIO) -> int:
     from dataclasses import replace
 
-    from devtools.scenarios import SCENARIOS, render_suite
-    from shared.cli import TRIGGERS, request_for
+    from shared.cli import RENDER_HINT, TRIGGERS, rendered_suites, request_for
     from shared.cluster.snapshot import load_snapshot
     from shared.diagnosis import Diagnosis
     from shared.runtime import build_local
@@ -28,9 +28,15 @@ def run_demo(settings: Settings, out: TextIO) -> int:
     from shared.state import checkpoints
     from shared.stores import open_store
 
-    names = _pick(sorted(SCENARIOS))
     state = Path(settings.state_dir)
-    snapshots = render_suite(state / "demo", names)
+    bundled = rendered_suites(settings) / "bundled"
+    available = {p.parent.name: p.parent for p in sorted(bundled.glob("*/expected.json"))}
+    if not available:
+        import sys
+
+        print(f"kubetriage: no rendered scenarios under {bundled}; {RENDER_HINT}", file=sys.stderr)
+        return 2
+    snapshots = [available[name] for name in _pick(sorted(available))]
     local = replace(settings, redis_url=settings.redis_url, k_sink=None, slack_webhook_url=None,
                     webhook_url=None, alertmanager_token=None)
     store = open_store(local)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from shared.settings import Settings
 
 TRIGGER_FILES = (("event", "event.json"), ("alert", "alert.json"), ("ask", "ask.json"))
+# Confidence bands for calibration: how many diagnoses in each band were right. 0.85 is the model gate.
+BANDS: Final = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 0.95), (0.95, 1.0))
 
 
 def readable_text(diagnosis: Mapping[str, Any]) -> str:
@@ -63,21 +65,73 @@ def evaluate_scenario(settings: Settings, scenario: Path) -> dict[str, Any]:
 
 
 def evaluate_suite(settings: Settings, suite: Path) -> list[dict[str, Any]]:
-    return [evaluate_scenario(settings, s) for s in scenario_dirs(suite)]
+    """Every scenario under `suite`; each result names its suite (the first directory below `suite` when the
+    scenarios sit two levels down, as `python -m devtools.suites` renders them, else the directory's name)."""
+    results = []
+    for scenario in scenario_dirs(suite):
+        parts = scenario.relative_to(suite).parts
+        results.append({"suite": parts[0] if len(parts) > 1 else suite.name, **evaluate_scenario(settings, scenario)})
+    return results
+
+
+def calibration(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For each confidence band, how many diagnoses fell in it and how many of those were right."""
+    rows = []
+    for low, high in BANDS:
+        inside = [r for r in results if r.get("confidence") is not None
+                  and low <= r["confidence"] < high + (0.001 if high == 1.0 else 0.0)]
+        rows.append({"band": f"{low:.2f}-{high:.2f}", "total": len(inside),
+                     "correct": sum(1 for r in inside if r["correct"])})
+    return rows
+
+
+def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Accuracy and calibration, per suite and over all (the `--json` report)."""
+    suites = {}
+    for name in dict.fromkeys(r.get("suite", "") for r in results):
+        mine = [r for r in results if r.get("suite", "") == name]
+        suites[name] = _score(mine)
+    return {"results": results, **_score(results), "suites": suites}
+
+
+def _score(results: list[dict[str, Any]]) -> dict[str, Any]:
+    correct = sum(r["correct"] for r in results)
+    return {"correct": correct, "total": len(results), "accuracy": correct / len(results) if results else 0.0,
+            "calibration": calibration(results)}
 
 
 def format_table(results: list[dict[str, Any]]) -> str:
+    """One table per suite with its accuracy and calibration; the overall figures when there are several."""
+    suites = list(dict.fromkeys(r.get("suite", "") for r in results))
+    blocks = [_format_suite(name, [r for r in results if r.get("suite", "") == name]) for name in suites]
+    if len(suites) > 1:
+        blocks.append("all suites:\n" + _format_scores(results))
+    return "\n\n".join(blocks)
+
+
+def _format_suite(name: str, results: list[dict[str, Any]]) -> str:
     width = max([len(r["scenario"]) for r in results] + [8])
-    lines = [f"{'scenario':<{width}}  {'expected':<42} {'found':<42} correct"]
+    lines = [f"== suite {name}" if name else "", f"{'scenario':<{width}}  {'expected':<42} {'found':<42} conf  correct"]
     for r in results:
         note = ""
         if not r["correct"]:
             note = "  missing: " + ", ".join(r["missing"]) if r["missing"] else ""
             note += f"  ({r['error']})" if r["error"] else ""
+        conf = f"{r['confidence']:.2f}" if r.get("confidence") is not None else "  - "
         lines.append(
-            f"{r['scenario']:<{width}}  {r['expected'] or '-':<42} {r['found'] or '-':<42} "
+            f"{r['scenario']:<{width}}  {r['expected'] or '-':<42} {r['found'] or '-':<42} {conf}  "
             f"{'yes' if r['correct'] else 'NO'}{note}"
         )
+    lines.append("")
+    lines.append(_format_scores(results))
+    return "\n".join(line for i, line in enumerate(lines) if line or i)
+
+
+def _format_scores(results: list[dict[str, Any]]) -> str:
     correct = sum(r["correct"] for r in results)
-    lines.append(f"\naccuracy: {100 * correct / len(results):.1f}% ({correct}/{len(results)} correct)")
+    lines = [f"accuracy: {100 * correct / len(results):.1f}% ({correct}/{len(results)} correct)",
+             "calibration (confidence band: right/diagnoses):"]
+    for row in calibration(results):
+        share = f"{100 * row['correct'] / row['total']:.0f}%" if row["total"] else "-"
+        lines.append(f"  {row['band']}: {row['correct']}/{row['total']} ({share})")
     return "\n".join(lines)

@@ -72,10 +72,42 @@ def test_eval_prints_the_table_and_the_accuracy(scenario, tmp_path):
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["total"] == 1
-    assert {"scenario", "expected", "found", "correct"} <= set(report["results"][0])
+    assert {"scenario", "expected", "found", "correct", "confidence"} <= set(report["results"][0])
+    assert sum(band["total"] for band in report["calibration"]) == 1
+
+
+def test_eval_for_a_person_prints_the_calibration_per_confidence_band(scenario, tmp_path):
+    out = _run(["eval", str(scenario.parent)], tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "accuracy: 100.0% (1/1 correct)" in out.stdout
+    assert "calibration" in out.stdout and "0.85-0.95" in out.stdout
+
+
+def test_eval_with_no_suite_reads_the_rendered_suites_and_says_how_to_render_them_when_missing(tmp_path):
+    out = _run(["eval"], tmp_path)
+    assert out.returncode == 2 and "make suites" in out.stderr
+    demo = _run(["demo"], tmp_path)
+    assert demo.returncode == 2 and "make suites" in demo.stderr
+
+
+def _render_suites(tmp_path):
+    from devtools.suites import render_all
+
+    render_all(tmp_path / "state" / "suites")
+
+
+def test_eval_and_demo_never_import_devtools(scenario, tmp_path):
+    _render_suites(tmp_path)
+    code = ("import sys; from shared.cli import main; "
+            f"assert main(['eval', {str(scenario.parent)!r}]) == 0; assert main(['demo']) == 0; "
+            "assert not [m for m in sys.modules if m.split('.')[0] == 'devtools'], 'devtools imported'")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={"PATH": "/usr/bin:/bin", "KUBETRIAGE_STATE_DIR": str(tmp_path / "state")})
+    assert out.returncode == 0, out.stderr
 
 
 def test_the_demo_prints_a_diagnosis_per_bundled_incident_and_remembers_them_on_a_second_run(tmp_path):
+    _render_suites(tmp_path)
     first = _run(["demo"], tmp_path)
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("\n== ") >= 6 and "Root cause:" in first.stdout
