@@ -6,18 +6,25 @@ and the redelivery hands off what is still pending (nothing accepted is lost).
 
 from __future__ import annotations
 
-import hmac
 import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from shared.errors import LeaseHeld, Unauthorized
+from shared.errors import InvalidInput, LeaseHeld
 from shared.events import INVESTIGATION_REQUESTED
 from shared.incident import Incident
-from shared.intake import Noise
-from shared.intake.http import parse_request
+from shared.intake import Noise, Resolved
+from shared.intake.doors import ALERTMANAGER_PATH, check_bearer, cloudevent_needs_token, normalize_path
+from shared.intake.http import (
+    NOT_A_CLOUDEVENT,
+    Intake,
+    cloudevent_from_http,
+    intake_from_cloudevent,
+    is_cloudevent,
+    webhook_from_http,
+)
 from shared.investigations import record_started
 from shared.ports import EventEmitter, KeyValueStore
 from shared.replies import Reply, reply_for_error
@@ -28,6 +35,7 @@ from shared.state import admission, coalescing, deliveries
 log = logging.getLogger(__name__)
 
 ADMISSION_WINDOW_S: Final = 60.0
+Handler = Callable[[str, Mapping[str, str], bytes], Reply]
 
 
 @dataclass
@@ -38,13 +46,24 @@ class Router:
     classify: Callable[[str], str | None] | None = None  # the fast model, for free text only
     deployed: tuple[str, ...] = ("k8s_troubleshooter",)  # specialists that exist; others fall back
 
-    def handle(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+    def __post_init__(self) -> None:
+        # One table of routes, (method, normalized path) -> handler; any other POST is the CloudEvent
+        # door. The people-facing reads add their GET routes here.
+        self.routes: dict[tuple[str, str], Handler] = {("POST", ALERTMANAGER_PATH): self._alertmanager}
+        self.fallback: dict[str, Handler] = {"POST": self._cloudevents}
+
+    def handle(self, path: str, headers: Mapping[str, str], body: bytes, method: str = "POST") -> Reply:
         from shared.telemetry import extract_context, span
 
         lower = {k.lower(): v for k, v in headers.items()}
         parent = extract_context(lower.get("ce-traceparent") or lower.get("traceparent"), lower.get("ce-tracestate"))
         with span("kubetriage.intake", context=parent, **{"http.route": path}) as current:
-            reply = self._handle(path, headers, body)
+            route = normalize_path(path)
+            handler = self.routes.get((method.upper(), route)) or self.fallback.get(method.upper())
+            if handler is None:
+                reply = Reply(405, {"error": f"{method} {route} is not served here"})
+            else:
+                reply = handler(route, headers, body)
             current.set_attributes({"http.response.status_code": reply.status,
                                     "kubetriage.accepted": len(reply.body.get("accepted") or [])})
             return reply
@@ -56,36 +75,52 @@ class Router:
         answer = PeopleApi(self.store, token=self.settings.alertmanager_token).get(path, query, headers)
         return answer or Reply(404, {"error": f"no such page: {path}"})
 
-    def _handle(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+    def require_token(self, headers: Mapping[str, str], what: str) -> None:
+        """The one lock, for every door that takes the token (the reads call it too)."""
+        check_bearer(headers, self.settings.alertmanager_token, what)
+
+    def _alertmanager(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        """Raw webhooks only. Alertmanager retries 5xx and drops every 4xx: 2xx, 400/401/413 or 5xx."""
         try:
-            self._authorize(path, headers)
-            intake = parse_request(path, headers, body, self.settings.cluster_name)
-            accepted, dropped, asked = [], [], False
-            for index, item in enumerate(intake.items):
-                if isinstance(item, Noise):
-                    dropped.append({"reason": item.reason})  # dropping noise again is harmless
-                    continue
-                delivery = (deliveries.sighting_key(intake.ce_source, intake.ce_id, index)
-                            if intake.ce_id and intake.ce_source else None)
-                accepted.append(self._accept(item, delivery, intake.traceparent, intake.tracestate))
-                asked = asked or item.source == "manual"
-            body_out: dict[str, Any] = {"accepted": accepted, "dropped": dropped}
-            if accepted and all(a.get("redelivery") for a in accepted):
-                body_out["redelivery"] = True
-            headers_out = {}
-            if asked and len(accepted) == 1:  # the person who asked can follow it (ARCHITECTURE: the API)
-                headers_out["Location"] = f"/investigations/{accepted[0]['investigation_id']}"
-            return Reply(202 if accepted else 200, body_out, headers_out)
+            self.require_token(headers, ALERTMANAGER_PATH)
+            if is_cloudevent(headers):
+                raise InvalidInput("CloudEvents go to /, not to /alertmanager (raw Alertmanager webhooks only)")
+            reply = self._accept_all(webhook_from_http(body, self.settings.cluster_name), alertmanager=True)
+        except Exception as exc:  # noqa: BLE001 - the edge maps every failure to a status
+            reply = reply_for_error(exc)
+        if reply.status in (409, 429) or (400 <= reply.status < 500 and reply.status not in (400, 401, 413)):
+            # A 4xx here would be dropped by Alertmanager for good: ask it to retry instead.
+            reply = Reply(503, {**reply.body, "retry": True}, {"Retry-After": reply.headers.get("Retry-After", "2")})
+        return reply
+
+    def _cloudevents(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        try:
+            if not is_cloudevent(headers):
+                raise InvalidInput(NOT_A_CLOUDEVENT)
+            attrs, data = cloudevent_from_http(headers, body)
+            if cloudevent_needs_token(attrs["type"], self.settings.cloudevents_require_token):
+                self.require_token(headers, f"CloudEvents of type {attrs['type']}")
+            return self._accept_all(intake_from_cloudevent(attrs, data, self.settings.cluster_name))
         except Exception as exc:  # noqa: BLE001 - the edge maps every failure to a status
             return reply_for_error(exc)
 
-    def _authorize(self, path: str, headers: Mapping[str, str]) -> None:
-        token = self.settings.alertmanager_token
-        if not token or not path.rstrip("/").endswith("/alertmanager"):
-            return
-        given = {k.lower(): v for k, v in headers.items()}.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise Unauthorized("missing or wrong bearer token for /alertmanager")
+    def _accept_all(self, intake: Intake, *, alertmanager: bool = False) -> Reply:
+        accepted, dropped, asked = [], [], False
+        for index, item in enumerate(intake.items):
+            if isinstance(item, Noise | Resolved):
+                dropped.append({"reason": item.reason})  # dropping noise again is harmless
+                continue
+            delivery = (deliveries.sighting_key(intake.ce_source, intake.ce_id, index)
+                        if intake.ce_id and intake.ce_source else None)
+            accepted.append(self._accept(item, delivery, intake.traceparent, intake.tracestate))
+            asked = asked or item.source == "manual"
+        body_out: dict[str, Any] = {"accepted": accepted, "dropped": dropped}
+        if accepted and all(a.get("redelivery") for a in accepted):
+            body_out["redelivery"] = True
+        headers_out = {}
+        if asked and len(accepted) == 1:  # the person who asked can follow it (ARCHITECTURE: the API)
+            headers_out["Location"] = f"/investigations/{accepted[0]['investigation_id']}"
+        return Reply(202 if accepted else 200, body_out, headers_out)
 
     def _accept(self, incident: Incident, delivery: str | None, traceparent: str | None,
                 tracestate: str | None) -> dict[str, Any]:

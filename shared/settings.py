@@ -38,6 +38,7 @@ ADMISSION_LIMIT: Final = "KUBETRIAGE_ADMISSION_LIMIT"
 SPECIALIST_URLS: Final = "KUBETRIAGE_SPECIALIST_URLS"  # name=url,name=url (local multi-process mode)
 BROKER_URL: Final = "KUBETRIAGE_BROKER_URL"
 ALERTMANAGER_TOKEN: Final = "KUBETRIAGE_ALERTMANAGER_TOKEN"
+CLOUDEVENTS_REQUIRE_TOKEN: Final = "KUBETRIAGE_CLOUDEVENTS_REQUIRE_TOKEN"  # the Broker's events too
 KUBECONFIG_CONTEXT: Final = "KUBETRIAGE_KUBE_CONTEXT"
 MODEL_SKIP_CONFIDENCE: Final = "KUBETRIAGE_MODEL_SKIP_CONFIDENCE"
 
@@ -73,7 +74,8 @@ class Settings:
     admission_limit: int = 600  # new investigations per minute per router
     specialist_urls: Mapping[str, str] | None = None
     broker_url: str | None = None
-    alertmanager_token: str | None = None
+    alertmanager_token: str | None = None  # the router's one bearer token (webhooks, manual asks, reads)
+    cloudevents_require_token: bool = False
     kube_context: str | None = None
     model_skip_confidence: float = 0.85
 
@@ -109,6 +111,9 @@ class Settings:
         planner = text(PLANNER) or "auto"
         if planner not in ("auto", "rules", "claude"):
             problems.append(f"{PLANNER} must be auto, rules or claude, got {planner!r}")
+        lock = (text(CLOUDEVENTS_REQUIRE_TOKEN) or "false").lower()
+        if lock not in ("true", "false", "1", "0", "yes", "no"):
+            problems.append(f"{CLOUDEVENTS_REQUIRE_TOKEN} must be true or false, got {lock!r}")
         urls = None
         if raw_urls := text(SPECIALIST_URLS):
             urls = {}
@@ -149,6 +154,7 @@ class Settings:
             specialist_urls=urls,
             broker_url=text(BROKER_URL),
             alertmanager_token=text(ALERTMANAGER_TOKEN),
+            cloudevents_require_token=lock in ("true", "1", "yes"),
             kube_context=text(KUBECONFIG_CONTEXT),
             model_skip_confidence=float(number(MODEL_SKIP_CONFIDENCE, 0.85, float)),
         )

@@ -12,3 +12,12 @@ class Noise:
     reason: str
     kind: str = ""
     name: str = ""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An alert episode that ended: the router closes it, so the same alert firing again is new."""
+
+    reason: str
+    fingerprint: str  # the incident's (shared.intake.fingerprint)
+    episode: str  # Alertmanager's fingerprint|startsAt

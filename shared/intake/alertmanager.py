@@ -7,24 +7,15 @@ from typing import Any, Final
 
 from shared.errors import InvalidInput
 from shared.incident import Incident
-from shared.intake import Noise
+from shared.intake import Noise, Resolved
+from shared.intake.alert_subject import subject_of_alert
 from shared.intake.families import family_for_alert
 from shared.intake.fingerprint import fingerprint, subject_of
-from shared.intake.workload_names import workload_from_owner, workload_from_pod_name
 
 CE_TYPE: Final = "io.kubetriage.alertmanager.webhook"
 
-# label -> the workload kind it names, as kube-state-metrics / kube-prometheus label alerts.
-_WORKLOAD_LABELS: Final = (
-    ("deployment", "Deployment"),
-    ("statefulset", "StatefulSet"),
-    ("daemonset", "DaemonSet"),
-    ("cronjob", "CronJob"),
-    ("job_name", "Job"),
-    ("horizontalpodautoscaler", "HorizontalPodAutoscaler"),
-    ("service", "Service"),
-    ("persistentvolumeclaim", "PersistentVolumeClaim"),
-)
+# Alerts that never mean a failure: Alertmanager's heartbeat and kube-prometheus' inhibition helper.
+NOISE_ALERTS: Final = frozenset({"Watchdog", "InfoInhibitor", "DeadMansSwitch"})
 
 
 def looks_like_webhook(payload: Any) -> bool:
@@ -33,7 +24,7 @@ def looks_like_webhook(payload: Any) -> bool:
     )
 
 
-def incidents_from_webhook(payload: Any, cluster: str) -> list[Incident | Noise]:
+def incidents_from_webhook(payload: Any, cluster: str) -> list[Incident | Noise | Resolved]:
     """Every firing alert as an Incident; resolved ones as Noise. All shape problems at once."""
     if not isinstance(payload, Mapping):
         raise InvalidInput("an Alertmanager webhook must be a JSON object")
@@ -54,59 +45,41 @@ def incidents_from_webhook(payload: Any, cluster: str) -> list[Incident | Noise]
     return [_one(alert, payload, cluster) for alert in alerts]
 
 
-def _one(alert: Mapping[str, Any], payload: Mapping[str, Any], cluster: str) -> Incident | Noise:
+def _one(alert: Mapping[str, Any], payload: Mapping[str, Any], cluster: str) -> Incident | Noise | Resolved:
     labels = {str(k): str(v) for k, v in alert["labels"].items()}
     name = labels["alertname"]
     status = alert.get("status") or payload.get("status")
-    if status != "firing":
-        return Noise(f"alert {name} is {status}, not firing", "Alert", name)
+    if name in NOISE_ALERTS:
+        return Noise(f"alert {name} is a heartbeat/inhibition helper, not a failure", "Alert", name)
+    if labels.get("severity") == "none":
+        return Noise(f"alert {name} has severity none", "Alert", name)
     annotations = alert.get("annotations") or {}
     cluster = labels.get("cluster") or cluster
-    namespace = labels.get("namespace") or labels.get("exported_namespace") or ""
-    pod = labels.get("pod") or None
-    container = labels.get("container") or None
-    workload_kind = workload = None
-    for label, kind in _WORKLOAD_LABELS:
-        if labels.get(label):
-            workload_kind, workload = workload_from_owner(kind, labels[label])
-            break
-    if workload is None and labels.get("workload"):
-        workload_kind, workload = (labels.get("workload_type") or "Deployment").capitalize(), labels["workload"]
-        workload_kind = {"Statefulset": "StatefulSet", "Daemonset": "DaemonSet"}.get(workload_kind, workload_kind)
-    if workload is None and labels.get("created_by_kind") and labels.get("created_by_name"):
-        workload_kind, workload = workload_from_owner(labels["created_by_kind"], labels["created_by_name"])
-    if workload is None and pod:
-        workload_kind, workload = workload_from_pod_name(pod)
-    node = labels.get("node") or None
-    if pod:
-        object_kind, object_name = "Pod", pod
-    elif workload_kind and workload:
-        object_kind, object_name = workload_kind, workload
-    elif node:
-        object_kind, object_name = "Node", node
-    elif labels.get("resourcequota"):
-        object_kind, object_name = "ResourceQuota", labels["resourcequota"]
-    else:
-        object_kind, object_name = "Namespace" if namespace else "Cluster", namespace or cluster
+    where = subject_of_alert(name, labels, cluster)
     family = family_for_alert(name, labels)
-    subject = subject_of(object_kind, object_name, workload_kind, workload)
-    message = str(annotations.get("description") or annotations.get("summary") or name)
+    subject = subject_of(where.object_kind, where.object_name, where.workload_kind, where.workload)
+    print_ = fingerprint(cluster, where.namespace, subject, where.container, family)
     dedupe = f"{alert.get('fingerprint', '')}|{alert.get('startsAt', '')}" if alert.get("fingerprint") else None
+    if status != "firing":
+        if status == "resolved" and dedupe:
+            return Resolved(f"alert {name} resolved", print_, dedupe)
+        return Noise(f"alert {name} is {status}, not firing", "Alert", name)
+    message = str(annotations.get("description") or annotations.get("summary") or name)
     return Incident(
-        fingerprint=fingerprint(cluster, namespace, subject, container, family),
+        fingerprint=print_,
         source="alertmanager",
         family=family,
         reason=name,
         message=message[:2000],
         cluster=cluster,
-        namespace=namespace,
-        object_kind=object_kind,
-        object_name=object_name,
-        pod=pod,
-        container=container,
-        workload_kind=workload_kind,
-        workload=workload,
-        node=node,
+        namespace=where.namespace,
+        object_kind=where.object_kind,
+        object_name=where.object_name,
+        pod=where.pod,
+        container=where.container,
+        workload_kind=where.workload_kind,
+        workload=where.workload,
+        node=where.node,
         first_seen=alert.get("startsAt"),
         last_seen=alert.get("startsAt"),
         severity=labels.get("severity", "warning"),

@@ -13,15 +13,19 @@ from typing import Any, Final
 
 from shared.errors import InvalidInput
 from shared.incident import Incident
-from shared.intake import Noise, alertmanager, apiserver, manual
+from shared.intake import Noise, Resolved, alertmanager, apiserver, manual
 
 ACCEPTED_TYPES: Final = (*apiserver.TYPES, alertmanager.CE_TYPE, manual.CE_TYPE)
 _REQUIRED: Final = ("specversion", "id", "source", "type")
+NOT_A_CLOUDEVENT: Final = (
+    "not a CloudEvent (no ce-* headers or application/cloudevents+json); raw Alertmanager webhooks "
+    "go to /alertmanager"
+)
 
 
 @dataclass(frozen=True)
 class Intake:
-    items: list[Incident | Noise] = field(default_factory=list)
+    items: list[Incident | Noise | Resolved] = field(default_factory=list)
     ce_id: str | None = None
     ce_source: str | None = None
     ce_type: str | None = None
@@ -67,20 +71,16 @@ def is_cloudevent(headers: Mapping[str, str]) -> bool:
     )
 
 
-def parse_request(path: str, headers: Mapping[str, str], body: bytes, cluster: str) -> Intake:
-    """Whatever reached the router, as incidents and noise; InvalidInput for what never parses."""
-    if not is_cloudevent(headers):
-        payload = _json(body, "the request body")
-        if path.rstrip("/").endswith("/alertmanager") or alertmanager.looks_like_webhook(payload):
-            return Intake(items=alertmanager.incidents_from_webhook(payload, cluster))
-        raise InvalidInput(
-            "not a CloudEvent (no ce-* headers or application/cloudevents+json) and not an "
-            "Alertmanager webhook (POST it to /alertmanager)"
-        )
-    attrs, data = cloudevent_from_http(headers, body)
+def webhook_from_http(body: bytes, cluster: str) -> Intake:
+    """A raw Alertmanager webhook (the `/alertmanager` door) as incidents."""
+    return Intake(items=alertmanager.incidents_from_webhook(_json(body, "the request body"), cluster))
+
+
+def intake_from_cloudevent(attrs: Mapping[str, str], data: Any, cluster: str) -> Intake:
+    """A CloudEvent's data as incidents, by its type; InvalidInput for a type the router does not take."""
     ce_type = attrs["type"]
     if ce_type in apiserver.TYPES:
-        items: list[Incident | Noise] = [apiserver.incident_from_event(attrs, data, cluster)]
+        items: list[Incident | Noise | Resolved] = [apiserver.incident_from_event(attrs, data, cluster)]
     elif ce_type == alertmanager.CE_TYPE:
         items = list(alertmanager.incidents_from_webhook(data, cluster))
     elif ce_type == manual.CE_TYPE:
@@ -95,3 +95,13 @@ def parse_request(path: str, headers: Mapping[str, str], body: bytes, cluster: s
         traceparent=attrs.get("traceparent"),
         tracestate=attrs.get("tracestate"),
     )
+
+
+def parse_request(path: str, headers: Mapping[str, str], body: bytes, cluster: str) -> Intake:
+    """Whatever reached the router, as incidents and noise (no authorization: see shared.router)."""
+    if path.rstrip("/").endswith("/alertmanager") and not is_cloudevent(headers):
+        return webhook_from_http(body, cluster)
+    if not is_cloudevent(headers):
+        raise InvalidInput(NOT_A_CLOUDEVENT)
+    attrs, data = cloudevent_from_http(headers, body)
+    return intake_from_cloudevent(attrs, data, cluster)

@@ -44,7 +44,9 @@ def test_a_structured_mode_manual_request_is_accepted(router):
     event = {"specversion": "1.0", "type": "io.kubetriage.diagnosis.requested", "source": "/me", "id": "s1",
              "datacontenttype": "application/json", "data": {"namespace": "shop", "workload": "deployment/web",
                                                              "question": "why is web crashing?"}}
-    response = client.post("/", data=json.dumps(event), headers={"Content-Type": "application/cloudevents+json"})
+    headers = {"Content-Type": "application/cloudevents+json"}
+    assert client.post("/", data=json.dumps(event), headers=headers).status_code == 401  # a person: the token
+    response = client.post("/", data=json.dumps(event), headers={**headers, "Authorization": "Bearer am-token"})
     assert response.status_code == 202
     assert specialist.requests[0].json()["workload"] == "web"
 
@@ -70,7 +72,8 @@ def test_an_alertmanager_webhook_as_a_cloudevent_is_accepted(router):
     [(b"{nope", _binary("dev.knative.apiserver.resource.add", "x1"), "not valid JSON"),
      (b"{}", _binary("com.example.other", "x2"), "is not one of"),
      (b'{"kind": "Event"}', _binary("dev.knative.apiserver.resource.add", "x3"), "involvedObject"),
-     (b'{"namespace": "Bad Name!"}', _binary("io.kubetriage.diagnosis.requested", "x4"), "namespace"),
+     (b'{"namespace": "Bad Name!"}', {**_binary("io.kubetriage.diagnosis.requested", "x4"),
+                                       "Authorization": "Bearer am-token"}, "namespace"),
      (b"{}", {"ce-type": "dev.knative.apiserver.resource.add", "Content-Type": "application/json"}, "missing")],
     ids=["broken JSON", "an unknown type", "an Event without its object", "a bad namespace",
          "missing CloudEvent attributes"],
