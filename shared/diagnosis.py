@@ -16,6 +16,18 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class ChainLink:
+    """One object on the path from the symptom to the root cause, and what was observed there."""
+
+    object: str  # "Kind/namespace/name", or "Kind/name" for cluster-scoped objects
+    observation: str
+
+
+def _chain(data: Mapping[str, Any]) -> tuple[ChainLink, ...]:
+    return tuple(ChainLink(str(c["object"]), str(c["observation"])) for c in data.get("chain") or ())
+
+
+@dataclass(frozen=True)
 class Finding:
     """What one analyzer concluded: a failure class with its evidence and a confidence (0-1)."""
 
@@ -29,6 +41,7 @@ class Finding:
     analyzer: str = ""
     strength: str = ""  # a shared.analyzers.strength.Strength name: what kind of evidence this rests on
     rules_out: tuple[str, ...] = ()  # what this finding's evidence excludes (said when it is the answer)
+    chain: tuple[ChainLink, ...] = ()  # symptom first, root last; empty when the symptom is the root
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,6 +59,7 @@ class Finding:
             analyzer=data.get("analyzer", ""),
             strength=str(data.get("strength") or ""),
             rules_out=tuple(data.get("rules_out", ())),
+            chain=_chain(data),
         )
 
 
@@ -87,6 +101,7 @@ class Diagnosis:
     finished_at: str
     degraded: bool = False
     notes: tuple[str, ...] = field(default=())
+    chain: tuple[ChainLink, ...] = ()  # optional in the contract: absent from the JSON when empty
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -95,6 +110,9 @@ class Diagnosis:
         data["recommendations"] = list(self.recommendations)
         data["commands"] = list(self.commands)
         data["notes"] = list(self.notes)
+        data.pop("chain")
+        if self.chain:
+            data["chain"] = [asdict(link) for link in self.chain]
         return data
 
     @classmethod
@@ -121,4 +139,5 @@ class Diagnosis:
             finished_at=data["finished_at"],
             degraded=bool(data.get("degraded", False)),
             notes=tuple(data.get("notes", ())),
+            chain=_chain(data),
         )

@@ -248,6 +248,7 @@ class _Run:
             finished_at=_now_iso(),
             degraded=cp["degraded"],
             notes=tuple(cp["notes"]),
+            chain=finding.chain,
         )
 
 
@@ -273,6 +274,7 @@ def _finding_from_diagnosis(diagnosis: Mapping[str, Any]) -> Finding:
         commands=diagnosis.get("commands", []),
         confidence=diagnosis.get("confidence", 0.5),
         analyzer="memory",
+        chain=diagnosis.get("chain") or [],
     )
     return Finding.from_dict(data)
 

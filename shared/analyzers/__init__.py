@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from shared.analyzers import (
+    chain,
     container_config,
     crashloop,
     evicted,
@@ -41,4 +42,5 @@ ANALYZERS: Final[dict[str, Analyzer]] = {
     "hpa": hpa.ANALYZER,
     "service": service.ANALYZER,
     "rollout": rollout.ANALYZER,
+    "chain": chain.ANALYZER,
 }

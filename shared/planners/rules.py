@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from shared.analyzers import verdicts
 from shared.analyzers.base import Analyzer, Evidence
+from shared.analyzers.chain import roots_first
 from shared.diagnosis import Finding
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def run_analyzers(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> tupl
         bonus = FAMILY_BONUS if getattr(analyzer, "family", None) == incident.family else 0.0
         scored.append((finding.confidence + bonus, -order, finding))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [finding for _, _, finding in scored], checked
+    return roots_first([finding for _, _, finding in scored]), checked
 
 
 def best(findings: Sequence[Finding]) -> Finding | None:

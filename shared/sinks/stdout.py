@@ -22,6 +22,10 @@ def render_text(d: Diagnosis) -> str:
         "Root cause:",
         *textwrap.wrap(d.root_cause, 100, initial_indent="  ", subsequent_indent="  "),
     ]
+    if d.chain:
+        lines += ["", "Chain (symptom first, root last):"]
+        lines += [f"  {'└─' if i == len(d.chain) - 1 else '├─'} {link.object}: {link.observation[:200]}"
+                  for i, link in enumerate(d.chain)]
     if d.evidence:
         lines += ["", "Evidence:"]
         for item in d.evidence:

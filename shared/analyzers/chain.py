@@ -1,0 +1,148 @@
+"""The chain analyzer: when the failing pod is only a symptom, name the broken thing behind it.
+
+It walks (shared.analyzers.chain_walk) from the incident's pod, or from the Service it names, to the
+first broken dependency, and reports the root's class with the path as `chain`, symptom first, root
+last. Confidence is the root's own reading when every link was observed, and lower, said in the text,
+when a link was inferred (a host only the env names while the failure names none).
+
+Ranking rule (`roots_first`): a chain's root outranks a finding that is only a symptom (a crash with an
+app error, a waiting init container, a failing readiness probe, a Service without endpoints), and
+never a finding that is a root cause of its own (a missing env var, an OOM kill).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Final
+
+from shared.analyzers.base import Evidence
+from shared.analyzers.chain_pods import Link, symptom_of
+from shared.analyzers.chain_reads import OutOfReads
+from shared.analyzers.chain_walk import SYMPTOMS, Trail, Walk
+from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding
+from shared.analyzers.target import target_pods
+from shared.diagnosis import ChainLink, Finding
+
+INFERRED_FACTOR: Final = 0.75  # a chain with an inferred link is weaker than its root's own reading
+MAX_CONFIDENCE: Final = 0.95
+STOPPED_CONFIDENCE: Final = 0.6  # the walk stopped (depth, reads) before it knew the path ended there
+
+
+class ChainAnalyzer(NamespacedAnalyzer):
+    name = "chain"
+    family = "chain"
+
+    def conclude(self, evidence: Evidence) -> Finding | None:
+        from shared.analyzers import ANALYZERS  # the registry holds this analyzer: import when used
+
+        incident = evidence.incident
+        walk = Walk(evidence, ANALYZERS)
+        trail, symptom_class = None, "service_no_endpoints"
+        try:
+            if "Service" in (incident.object_kind, incident.workload_kind):
+                name = incident.workload if incident.workload_kind == "Service" else incident.object_name
+                trail = walk.from_service(incident.namespace, name or "")
+            else:
+                for pod in target_pods(walk.ev)[:2]:
+                    trail = walk.from_pod(pod)
+                    if trail is not None:
+                        symptom_class = symptom_of(pod).category  # type: ignore[union-attr]
+                        break
+        except OutOfReads:
+            return None
+        if trail is None or len(trail.links) < 2:
+            return None
+        return chain_finding(trail, trail.category or symptom_class)
+
+
+def chain_finding(trail: Trail, category: str) -> Finding:
+    links, root = trail.links, trail.root
+    first, dependency, last = links[0], links[1], links[-1]
+    inferred = [link for link in links if not link.observed]
+    about_root = f"{_subject(last)}: {last.observation}" + (
+        f" ({root.summary})" if root and _is_stuck_on_leaf(links) else "")
+    if dependency is last:
+        summary = f"{_subject(first)} fails because of {about_root}"
+    else:
+        summary = f"{_subject(first)} fails because {_subject(dependency)} is broken; the root is {about_root}"
+    cause = " ".join(f"{_subject(link)}: {link.observation.rstrip('.')}." for link in links)
+    if root and not _is_stuck_on_leaf(links):
+        cause += f" {root.root_cause}"
+    if inferred:
+        cause += (f" The link to {_subject(inferred[0])} is inferred, not observed: the failure names no host, and "
+                  f"the container's configuration points there.")
+    if trail.stopped:
+        cause += f" The walk stopped early: {trail.stopped}."
+    recommendations = list(root.recommendations if root else _recommend(last, first))
+    if trail.category:  # the root lies in a dependency, not in the symptom's own configuration
+        cause += f" {_subject(first)} only shows the symptom; it recovers once {_subject(last)} is fixed."
+        recommendations.append(f"Do not restart or roll back {_subject(first)} for this: it fails because of "
+                               f"{_subject(dependency)}, and recovers by itself once that works again.")
+    commands = [*(root.commands if root else ()), *_commands(links)]
+    confidence = min(trail.confidence, MAX_CONFIDENCE) * (INFERRED_FACTOR if inferred else 1.0)
+    if trail.stopped:
+        confidence = min(confidence, STOPPED_CONFIDENCE)
+    finding = make_finding(
+        category,
+        summary,
+        cause,
+        [item(link.object, link.observation) for link in links] + list((root.evidence if root else ())[:3]),
+        recommendations,
+        list(dict.fromkeys(commands)),
+        confidence,
+        "chain",
+    )
+    return replace(finding, chain=tuple(ChainLink(link.object, link.observation) for link in links))
+
+
+def _is_stuck_on_leaf(links: Sequence[Link]) -> bool:
+    """The last link is an object a dependency pod is stuck on (its claim, node, ConfigMap), not the pod."""
+    return links[-1].object.split("/", 1)[0] not in ("Pod", "Job", "Service")
+
+
+def roots_first(findings: Sequence[Finding]) -> list[Finding]:
+    """Findings with a chain's root put ahead of a symptom-only best finding (never ahead of a root)."""
+    chained = [f for f in findings if f.chain]
+    if not chained:
+        return list(findings)
+    rest = [f for f in findings if not f.chain]
+    top = rest[0] if rest else None
+    if top is not None and top.category not in SYMPTOMS and top.category != chained[0].category:
+        return [*rest, *chained]
+    return [chained[0], *rest, *chained[1:]]
+
+
+def _subject(link: Link) -> str:
+    kind, _, rest = link.object.partition("/")
+    return f"{kind} {rest}"
+
+
+def _recommend(root: Link, first: Link) -> list[str]:
+    kind = root.object.split("/", 1)[0]
+    if kind == "Service" and "does not exist" in root.observation:
+        return [f"Point {_subject(first)} at a Service that exists (fix the host name in its configuration), or "
+                f"create the Service it expects: {root.observation}."]
+    if kind == "Service":
+        return [f"Fix {_subject(root)}: {root.observation} (align its selector with the pod labels)."]
+    if kind in ("Deployment", "StatefulSet"):
+        return [f"Scale {_subject(root)} back up (kubectl scale --replicas=N), or point the Service elsewhere."]
+    return [f"Fix {_subject(root)}: {root.observation}."]
+
+
+def _commands(links: Sequence[Link]) -> list[str]:
+    out = []
+    for link in links:
+        parts = link.object.split("/")
+        if parts[0] == "Service" and len(parts) == 3:
+            out += [f"kubectl -n {parts[1]} get endpoints {parts[2]}", f"kubectl -n {parts[1]} describe service "
+                    f"{parts[2]}"]
+        elif parts[0] in ("Pod", "Job", "PersistentVolumeClaim") and len(parts) == 3:
+            out.append(f"kubectl -n {parts[1]} describe {parts[0].lower()} {parts[2]}")
+        elif parts[0] in ("Node", "StorageClass"):
+            out.append(f"kubectl get {parts[0].lower()} {parts[1]}" if parts[0] == "StorageClass"
+                       else f"kubectl describe node {parts[1]}")
+    return out
+
+
+ANALYZER: Final = ChainAnalyzer()
