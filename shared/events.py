@@ -41,7 +41,8 @@ class HttpEmitter:
         self._urls = dict(specialist_urls or {})
         self._source = source
 
-    def emit(self, ce_type: str, data: Mapping[str, Any], extensions: Mapping[str, str]) -> None:
+    def emit(self, ce_type: str, data: Mapping[str, Any], extensions: Mapping[str, str],
+             deadline: float | None = None) -> None:
         url = self._broker_url or self._urls.get(extensions.get("specialist", ""))
         if not url:
             raise DeliveryError(
@@ -52,7 +53,7 @@ class HttpEmitter:
         ce_id = extensions.get("eventid") or None
         ext = {k: v for k, v in extensions.items() if k != "eventid"}
         headers = binary_headers(ce_type, self._source, ext, ce_id)
-        post_json(url, json.dumps(dict(data)).encode(), sink="emitter", headers=headers)
+        post_json(url, json.dumps(dict(data)).encode(), sink="emitter", headers=headers, deadline=deadline)
 
 
 class InProcessEmitter:
@@ -62,7 +63,8 @@ class InProcessEmitter:
         self.handlers: dict[str, Callable[[Mapping[str, str], Mapping[str, Any]], Any]] = {}
         self.queue: list[tuple[dict[str, str], dict[str, Any]]] = []
 
-    def emit(self, ce_type: str, data: Mapping[str, Any], extensions: Mapping[str, str]) -> None:
+    def emit(self, ce_type: str, data: Mapping[str, Any], extensions: Mapping[str, str],
+             deadline: float | None = None) -> None:
         attrs = {"type": ce_type, "id": str(uuid.uuid4()), "source": "/kubetriage/local", **extensions}
         # Queued, then drained by the caller: no recursion, and the order stays that of a Broker.
         self.queue.append((attrs, dict(data)))

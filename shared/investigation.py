@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from shared import faults
 from shared.analyzers.base import Analyzer
 from shared.diagnosis import Diagnosis, Finding, Tokens
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, LeaseLost, StoreError
 from shared.evidence import RecordedEvidence
 from shared.incident import Incident
 from shared.planners import rules
@@ -28,6 +29,7 @@ from shared.tools.spec import ToolCall, ToolResult
 log = logging.getLogger(__name__)
 
 CHECKPOINT_TTL_S: Final = 7 * 24 * 3600
+DELIVERY_RESERVE_S: Final = 30.0  # of the invocation's budget, kept for posting the diagnosis
 BUDGET_EXHAUSTED: Final = "the investigation's step budget is exhausted; no more reads"
 
 
@@ -52,19 +54,24 @@ class Investigator:
     model_planner: Any = None  # shared.planners.claude.ClaudePlanner when the planner is claude
     render: Callable[[ToolResult], str] | None = None
     clock: Callable[[], float] = time.monotonic
-    holder: str = field(default_factory=lambda: f"inv-{time.time_ns()}")
 
-    def advance(self, investigation_id: str, incident: Incident | None = None) -> Outcome:
-        """Take the lease, advance the investigation within this invocation's budgets, save.
+    def advance(self, investigation_id: str, incident: Incident | None = None, *,
+                deliver: Callable[[Diagnosis, leases.Lease, float], None] | None = None) -> Outcome:
+        """Take a lease for this invocation, advance the investigation within its budgets, save.
 
-        Raises LeaseHeld when another invocation holds it (the edge answers 409).
+        `deliver` runs once the diagnosis is saved, while the lease is still held (so no other
+        invocation can post it at the same time), with the lease and this invocation's deadline.
+        Raises LeaseHeld when another invocation holds the lease (the edge answers 409), and lets
+        every store or lease failure through (the edge answers 5xx/409; the redelivery resumes).
         """
-        lease = leases.acquire(self.store, investigation_id, self.holder, self.settings.lease_ttl_s)
+        deadline = self.clock() + self.settings.invocation_budget_s
+        # A holder per invocation, never per process: two requests on two threads are two holders.
+        lease = leases.acquire(self.store, investigation_id, leases.new_holder(), self.settings.lease_ttl_s)
         try:
             cp = checkpoints.load(self.store, investigation_id)
             if cp is None:
                 cp = self._new_checkpoint(investigation_id, incident)
-            run = _Run(self, cp, lease)
+            run = _Run(self, cp, lease, deadline)
             if cp.get("diagnosis") is None:
                 diagnosis = run.investigate()
                 if diagnosis is None:
@@ -78,9 +85,14 @@ class Investigator:
                 cp["findings"] = (cp.get("findings") or [])[:3]
                 run.save()
             diagnosis = Diagnosis.from_dict(cp["diagnosis"])
+            if deliver is not None:
+                deliver(diagnosis, lease, deadline)
             return Outcome(finished=True, diagnosis=diagnosis, steps=run.steps_now)
         finally:
-            leases.release(self.store, lease)
+            try:
+                leases.release(self.store, lease)
+            except StoreError as exc:  # the lease expires on its own; the invocation's own error wins
+                log.warning("could not release the lease: %s", exc, extra={"investigation_id": investigation_id})
 
     def _new_checkpoint(self, investigation_id: str, incident: Incident | None) -> dict[str, Any]:
         if incident is None:
@@ -107,26 +119,41 @@ class Investigator:
 class _Run:
     """One invocation's pass over a checkpoint."""
 
-    def __init__(self, inv: Investigator, cp: dict[str, Any], lease: leases.Lease) -> None:
+    def __init__(self, inv: Investigator, cp: dict[str, Any], lease: leases.Lease, deadline: float) -> None:
         self.inv = inv
         self.cp = cp
         self.lease = lease
         self.steps_now = 0
-        self.deadline = inv.clock() + inv.settings.invocation_budget_s
+        self.deadline = deadline
         self.incident = Incident.from_dict(cp["incident"])
+        # A store or lease failure met inside an analyzer's read: kept here, because the analyzers'
+        # crash guard (or an analyzer's own `except`) must not turn it into a different diagnosis.
+        self.broken: BaseException | None = None
 
     def save(self) -> None:
-        checkpoints.save(self.inv.store, self.lease, self.cp, CHECKPOINT_TTL_S)
+        if self.broken is not None:
+            raise self.broken
+        try:
+            checkpoints.save(self.inv.store, self.lease, self.cp, CHECKPOINT_TTL_S)
+            # Each step ends with the lease extended: a long investigation keeps it, a dead one loses it.
+            leases.renew_or_stop(self.inv.store, self.lease, self.inv.settings.lease_ttl_s)
+        except (StoreError, LeaseLost) as exc:
+            self.broken = exc
+            raise
 
     def _invocation_spent(self) -> bool:
         settings = self.inv.settings
-        return self.steps_now >= settings.steps_per_invocation or self.inv.clock() >= self.deadline
+        # Stop reading early enough that the delivery (under the same deadline) still has its time.
+        reserve = min(DELIVERY_RESERVE_S, settings.invocation_budget_s * 0.2)
+        return self.steps_now >= settings.steps_per_invocation or self.inv.clock() >= self.deadline - reserve
 
     def _total_spent(self) -> bool:
         return self.cp["steps"] >= self.inv.settings.max_steps
 
     def _read(self, call: ToolCall) -> ToolResult:
         """The analyzers' reads: replayed from the checkpoint, else run and checkpointed."""
+        if self.broken is not None:
+            raise self.broken
         key = call.call_id or call.key
         done = self.cp["results"].get(key)
         if done is not None:
@@ -136,7 +163,12 @@ class _Run:
             return ToolResult(call.tool, call.args, ok=False, error=BUDGET_EXHAUSTED)
         if self._invocation_spent():
             raise rules.StopReading
-        result = _traced(self.inv.run_tool, call)
+        result = _traced(self.inv.run_tool, call, self.deadline)
+        try:
+            faults.hit(faults.AFTER_TOOL_BEFORE_SAVE)
+        except StoreError as exc:
+            self.broken = exc
+            raise
         self.cp["results"][key] = result.to_dict()
         self.cp["steps"] += 1
         self.cp["tool_calls"] += 1
@@ -145,7 +177,8 @@ class _Run:
         return result
 
     def _model_tool(self, call: ToolCall) -> ToolResult:
-        result = _traced(self.inv.run_tool, call)
+        result = _traced(self.inv.run_tool, call, self.deadline)
+        faults.hit(faults.AFTER_TOOL_BEFORE_SAVE)
         self.cp["tool_calls"] += 1
         return result
 
@@ -155,7 +188,11 @@ class _Run:
             try:
                 findings = rules.analyze(self.inv.analyzers, evidence)
             except rules.StopReading:
+                if self.broken is not None:
+                    raise self.broken from None
                 return None
+            if self.broken is not None:  # swallowed by an analyzer guard: the invocation fails all the same
+                raise self.broken
             self.cp["findings"] = [f.to_dict() for f in findings]
             self.save()
         findings = [Finding.from_dict(f) for f in self.cp["findings"]]
@@ -197,10 +234,12 @@ class _Run:
                 return _CONTINUE
             try:
                 step = self.inv.model_planner.step(
-                    session, self.incident, findings, prior, self._model_tool, self.inv.render
+                    session, self.incident, findings, prior, self._model_tool, self.inv.render,
+                    deadline=self.deadline,
                 )
             except ModelUnavailable as exc:
-                log.warning("model unavailable; finishing with the rules planner", extra={"error": str(exc)})
+                log.warning("model unavailable; finishing with the rules planner: %s", exc,
+                            extra={"error": str(exc)})
                 self.cp["degraded"] = True
                 self.cp["notes"].append(f"model unavailable ({exc}); diagnosis from the rules planner")
                 return best
@@ -255,15 +294,25 @@ class _Run:
 _CONTINUE: Final = object()
 
 
-def _traced(run_tool: Callable[[ToolCall], ToolResult], call: ToolCall) -> ToolResult:
+def _traced(run_tool: Callable[..., ToolResult], call: ToolCall, deadline: float) -> ToolResult:
     from shared.telemetry import record_tool_call, span
 
     with span("kubetriage.tool", **{"kubetriage.tool": call.tool}) as current:
-        result = run_tool(call)
+        # The executor bounds its timeout and retries by the deadline; a plain function (tests) has none.
+        result = run_tool(call, deadline=deadline) if _takes_deadline(run_tool) else run_tool(call)
         current.set_attributes({"kubetriage.tool.ok": result.ok, "kubetriage.tool.attempts": result.attempts,
                                 "kubetriage.tool.error": result.error})
     record_tool_call(call.tool, result.ms, result.ok)
     return result
+
+
+def _takes_deadline(fn: Callable[..., Any]) -> bool:
+    import inspect
+
+    try:
+        return "deadline" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _finding_from_diagnosis(diagnosis: Mapping[str, Any]) -> Finding:

@@ -44,9 +44,11 @@ def post_json(
     headers: Mapping[str, str] | None = None,
     attempts: int = ATTEMPTS,
     backoff_s: float = 0.2,
+    deadline: float | None = None,
 ) -> int:
     """POST; retry 429/5xx/connection errors; raise DeliveryError (retryable or not)."""
-    return post(url, body, sink=sink, headers=headers, attempts=attempts, backoff_s=backoff_s).status
+    return post(url, body, sink=sink, headers=headers, attempts=attempts, backoff_s=backoff_s,
+                deadline=deadline).status
 
 
 def post(
@@ -57,16 +59,24 @@ def post(
     headers: Mapping[str, str] | None = None,
     attempts: int = ATTEMPTS,
     backoff_s: float = 0.2,
+    deadline: float | None = None,
 ) -> Response:
-    """POST and return the answer; retry 429/5xx/connection errors, honouring a short Retry-After."""
+    """POST and return the answer; retry 429/5xx/connection errors, honouring a short Retry-After.
+
+    `deadline` (time.monotonic()) bounds every attempt's timeout and every wait: nothing outlives it.
+    """
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     last = ""
     for attempt in range(1, attempts + 1):
         wait = backoff_s * 2 ** (attempt - 1)
+        timeout = TIMEOUT_S if deadline is None else min(TIMEOUT_S, deadline - time.monotonic())
+        if timeout <= 0:
+            last = last or f"no time left before the deadline to reach {describe_url(url)}"
+            break
         request = urllib.request.Request(url, data=data, headers=all_headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return Response(int(response.status), response.read())
         except urllib.error.HTTPError as exc:
             last = f"HTTP {exc.code} from {describe_url(url)}"
@@ -77,7 +87,7 @@ def post(
             reason = getattr(exc, "reason", exc)
             last = f"cannot reach {describe_url(url)}: {type(reason).__name__}"
         if attempt < attempts:
-            if wait > RETRY_AFTER_MAX_S:
+            if wait > RETRY_AFTER_MAX_S or (deadline is not None and time.monotonic() + wait >= deadline):
                 break
             time.sleep(wait)
     raise DeliveryError(last, sink=sink, retryable=True)

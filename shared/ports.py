@@ -39,6 +39,16 @@ class KeyValueStore(Protocol):
         """Store only while `guard_key` holds `guard_value` (a fencing check, atomic)."""
         ...
 
+    def claim(
+        self, key: str, value: str, guard_key: str, guard_value: str, final: str, ttl_s: float
+    ) -> tuple[str, str | None]:
+        """While `guard_key` holds `guard_value` and `key` does not hold `final`, store `value` (atomic).
+
+        Returns ("lost", None) when the guard does not hold, ("final", final) when the key already
+        holds `final`, else ("claimed", the value it held before, or None).
+        """
+        ...
+
     def delete(self, key: str) -> None: ...
 
     def delete_if_equal(self, key: str, value: str) -> bool:
@@ -95,12 +105,15 @@ class Sink(Protocol):
 
     name: str
 
-    def deliver(self, diagnosis: Diagnosis) -> None:
-        """Post the diagnosis; raise `DeliveryError` when the sink did not take it."""
+    idempotent: bool  # True when a repeat with the same event id / Idempotency-Key is dropped by the receiver
+
+    def deliver(self, diagnosis: Diagnosis, deadline: float | None = None) -> None:
+        """Post the diagnosis before `deadline` (time.monotonic()); raise `DeliveryError` when not taken."""
         ...
 
 
 class EventEmitter(Protocol):
     """Sends a CloudEvent to the next function (Broker, a specialist URL, or in-process)."""
 
-    def emit(self, ce_type: str, data: Mapping[str, Any], extensions: Mapping[str, str]) -> None: ...
+    def emit(self, ce_type: str, data: Mapping[str, Any], extensions: Mapping[str, str],
+             deadline: float | None = None) -> None: ...

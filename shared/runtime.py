@@ -30,7 +30,7 @@ def build_router(settings: Settings, store: KeyValueStore, emitter: EventEmitter
     setup_telemetry("kubetriage-router", settings.otlp_endpoint)
     if emitter is None:
         emitter = HttpEmitter(settings.broker_url, settings.specialist_urls, "/kubetriage/router")
-    classify = _fast_model(settings) if settings.anthropic_api_key else None
+    classify = _fast_model(settings, store) if settings.anthropic_api_key else None
     return Router(settings=settings, store=store, emitter=emitter, classify=classify)
 
 
@@ -109,13 +109,32 @@ def _model_planner(settings: Settings, store: KeyValueStore, tools: list[Any]) -
                          token_budget=settings.token_budget)
 
 
-def _fast_model(settings: Settings) -> Any:
+# The router answers within seconds (Alertmanager and the Broker wait on it): its one model question
+# gets this much, and a model that does not answer in time leaves the choice to the rules.
+ROUTER_MODEL_BUDGET_S = 8.0
+
+
+def _fast_model(settings: Settings, store: KeyValueStore) -> Any:
+    """The router's classifier: one client (and one breaker) for every question, built at first use."""
+    import threading
+    import time
+
+    lock = threading.Lock()
+    client: list[Any] = []
+
     def classify(question: str) -> str | None:
         from shared.planners.model_client import ModelClient
         from shared.planners.router_model import classify_request
         from shared.routing import SPECIALISTS
+        from shared.state.breaker import Breaker
 
-        client = ModelClient(api_key=settings.anthropic_api_key or "", base_url=settings.anthropic_base_url)
-        return classify_request(client, settings.router_model, question, SPECIALISTS)
+        deadline = time.monotonic() + ROUTER_MODEL_BUDGET_S
+        with lock:
+            if not client:
+                client.append(ModelClient(api_key=settings.anthropic_api_key or "",
+                                          base_url=settings.anthropic_base_url,
+                                          breaker=Breaker(store, "anthropic-router"),
+                                          timeout_s=ROUTER_MODEL_BUDGET_S, max_attempts=2))
+        return classify_request(client[0], settings.router_model, question, SPECIALISTS, deadline=deadline)
 
     return classify

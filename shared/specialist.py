@@ -8,10 +8,12 @@ the store failed (redelivery resumes from the checkpoint and posts only what is 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from shared.diagnosis import Diagnosis
 from shared.errors import InvalidInput
 from shared.events import INVESTIGATION_CONTINUED, INVESTIGATION_REQUESTED
 from shared.incident import Incident
@@ -19,7 +21,8 @@ from shared.investigation import Investigator
 from shared.ports import EventEmitter, KeyValueStore, Sink
 from shared.replies import Reply, reply_for_error
 from shared.sinks import deliver_once
-from shared.state import deliveries, memory
+from shared.state import deliveries, keys, memory
+from shared.state.leases import Lease
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +59,16 @@ class Specialist:
                 previous = deliveries.recall_response(self.store, ce_source, ce_id)
                 if previous is not None:
                     return Reply(previous["status"], {**previous["body"], "redelivery": True})
-            outcome = self.investigator.advance(investigation_id, incident)
+            def deliver(diagnosis: Diagnosis, lease: Lease, deadline: float) -> None:
+                # Under the investigation's lease: no other invocation can post at the same time.
+                deliver_once(self.store, diagnosis, self.sinks, lease=lease, deadline=deadline,
+                             lease_ttl_s=self.investigator.settings.lease_ttl_s)
+                memory.remember(self.store, Incident.from_dict(diagnosis.incident), diagnosis, self.memory_ttl_s)
+
+            started = time.monotonic()
+            outcome = self.investigator.advance(investigation_id, incident, deliver=deliver)
             if outcome.finished and outcome.diagnosis is not None:
                 diagnosis = outcome.diagnosis
-                deliver_once(self.store, diagnosis, self.sinks)
-                stored = Incident.from_dict(diagnosis.incident)
-                memory.remember(self.store, stored, diagnosis, self.memory_ttl_s)
                 from shared.telemetry import record_investigation
 
                 t = diagnosis.tokens
@@ -72,11 +79,13 @@ class Specialist:
                     "category": diagnosis.category,
                 })
             else:
+                budget = self.investigator.settings.invocation_budget_s
                 self.emitter.emit(
                     INVESTIGATION_CONTINUED,
                     {"investigation_id": investigation_id},
                     {"specialist": self.name, "eventid": f"continued-{investigation_id}-{ce_id}",
                      **_trace_extensions()},
+                    deadline=started + budget,
                 )
                 reply = Reply(202, {"investigation_id": investigation_id, "status": "continuing"})
             if ce_id and ce_source:
@@ -101,6 +110,8 @@ class Specialist:
         investigation_id = data.get("investigation_id")
         if not isinstance(investigation_id, str) or not investigation_id:
             problems.append("data.investigation_id must be a non-empty string")
+        elif not keys.is_valid_id(investigation_id):
+            problems.append("data.investigation_id must be 1-200 of A-Z a-z 0-9 . _ : @ / -")
         incident = None
         if ce_type == INVESTIGATION_REQUESTED:
             missing = [f"data.{k}" for k in _INCIDENT_REQUIRED if not data.get(k)]

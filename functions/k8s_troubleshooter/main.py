@@ -1,16 +1,19 @@
 """The Kubernetes troubleshooter: `investigation.requested` / `.continued` CloudEvents in."""
 
 import os
+import time
 
 import flask
 import functions_framework
 
 from shared.intake.http import cloudevent_from_http
+from shared.logs import log_request, setup_logging
 from shared.replies import reply_for_error
 from shared.runtime import K8S_TROUBLESHOOTER, build_specialist, open_state
 from shared.settings import Settings
 
 _specialist = None
+setup_logging()
 
 
 def _get_specialist():
@@ -24,9 +27,11 @@ def _get_specialist():
 
 @functions_framework.http
 def handle(request: flask.Request) -> flask.Response:
+    started = time.monotonic()
     try:
         attrs, data = cloudevent_from_http(dict(request.headers), request.get_data())
         reply = _get_specialist().handle(attrs, data)
     except Exception as exc:  # noqa: BLE001 - the edge answers every failure with a status
         reply = reply_for_error(exc)
+    log_request(request.path, reply.status, reply.body, started)
     return flask.make_response(flask.jsonify(reply.body), reply.status, reply.headers)

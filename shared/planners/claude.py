@@ -45,7 +45,7 @@ class ClaudePlanner:
 
     def step(self, session: dict[str, Any], incident: Incident, findings: Sequence[Finding],
              prior: Sequence[Mapping[str, Any]], run_tool: Callable[[ToolCall], ToolResult],
-             render: Callable[[ToolResult], str] | None) -> StepOutcome:
+             render: Callable[[ToolResult], str] | None, *, deadline: float | None = None) -> StepOutcome:
         best = findings[0] if findings else None
         messages = session.setdefault("messages", [])
         tokens = session.setdefault("tokens", {"input": 0, "output": 0, "cache_read": 0, "cache_write": 0})
@@ -62,7 +62,7 @@ class ClaudePlanner:
         with span("gen_ai.chat", **{"gen_ai.request.model": self._model, "gen_ai.system": "anthropic",
                                     "gen_ai.operation.name": "chat"}) as current:
             response = self._client.create(
-                model=self._model, max_tokens=self._max_tokens, tools=self._tools, messages=messages,
+                deadline=deadline, model=self._model, max_tokens=self._max_tokens, tools=self._tools, messages=messages,
                 system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],
             )
             current.set_attributes(model_call_attributes(self._model, response))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
+from shared import faults
 from shared.errors import KubetriageError
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ class Breaker(Protocol):
     def record_failure(self) -> None: ...
 
 
+MIN_ATTEMPT_S: Final = 1.0  # an attempt with less time than this could not get an answer back
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 
@@ -35,11 +37,14 @@ class ModelClient:
         self._client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout_s)
         self._breaker = breaker
         self._max_attempts = max_attempts
+        self._timeout_s = timeout_s
 
     def create(self, deadline: float | None = None, **kwargs: Any) -> dict[str, Any]:
         """One Messages API call as a plain dict; retried on 429/5xx/529/connection errors until the deadline.
 
-        A 4xx other than 408/409/429 is our request's fault and is not retried; it too raises
+        `deadline` (time.monotonic()) bounds everything: each attempt's timeout is what is left of it
+        (at most the client's own), and a retry whose wait (Retry-After included) would end past it is
+        not made. A 4xx other than 408/409/429 is our request's fault and is not retried; it too raises
         ModelUnavailable, so the investigation finishes with the rules planner either way.
         """
         if self._breaker is not None and not self._breaker.allow():
@@ -48,8 +53,11 @@ class ModelClient:
         attempt = 0
         while True:
             attempt += 1
+            timeout = self._timeout_s if deadline is None else min(self._timeout_s, deadline - time.monotonic())
+            if timeout < MIN_ATTEMPT_S:
+                raise ModelUnavailable(f"no time left before the invocation's deadline (attempt {attempt})")
             try:
-                message = self._client.messages.create(**kwargs)
+                message = self._client.messages.create(**kwargs, timeout=timeout)
             except (errors.APIConnectionError, errors.APITimeoutError) as exc:
                 reason, retry_after = f"{type(exc).__name__}", None
             except errors.APIStatusError as exc:
@@ -58,13 +66,14 @@ class ModelClient:
                     raise ModelUnavailable(f"the model API refused the request ({reason})") from None
                 retry_after = _retry_after(exc.response.headers.get("retry-after"))
             else:
+                faults.hit(faults.INSIDE_MODEL_CALL)
                 if self._breaker is not None:
                     self._breaker.record_success()
                 return message.model_dump()
             if self._breaker is not None:
                 self._breaker.record_failure()
             wait = retry_after if retry_after is not None else min(8.0, 0.5 * 2 ** (attempt - 1))
-            out_of_time = deadline is not None and time.monotonic() + wait >= deadline
+            out_of_time = deadline is not None and time.monotonic() + wait + MIN_ATTEMPT_S >= deadline
             if attempt >= self._max_attempts or out_of_time:
                 raise ModelUnavailable(f"the model API kept failing ({reason}) after {attempt} attempts")
             log.info("model call retry", extra={"attempt": attempt, "reason": reason, "wait_s": wait})

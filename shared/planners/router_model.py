@@ -12,14 +12,15 @@ from shared.redaction import redact
 log = logging.getLogger(__name__)
 
 
-def classify_request(client: ModelClient, model: str, question: str, specialists: Sequence[str]) -> str | None:
+def classify_request(client: ModelClient, model: str, question: str, specialists: Sequence[str],
+                     deadline: float | None = None) -> str | None:
     """One short model call; the answer must be exactly one of the specialists, else None."""
     prompt = ("Which specialist should investigate this request? Answer with one word, one of: "
               f"{', '.join(specialists)}.\n<request>\n{redact(question)[:2000]}\n</request>")
     try:
-        response = client.create(model=model, max_tokens=16, messages=[{"role": "user", "content": prompt}])
+        response = client.create(deadline=deadline, model=model, max_tokens=16, messages=[{"role": "user", "content": prompt}])
     except ModelUnavailable as exc:
-        log.warning("router model unavailable; rules decide", extra={"error": str(exc)})
+        log.warning("router model unavailable; rules decide: %s", exc, extra={"error": str(exc)})
         return None
     text = " ".join(b.get("text", "") for b in response.get("content") or [] if b.get("type") == "text")
     words = set(re.findall(r"[a-z_]+", text.lower()))

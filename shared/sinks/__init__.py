@@ -6,11 +6,13 @@ import logging
 from collections.abc import Sequence
 from typing import TextIO
 
+from shared import faults
 from shared.diagnosis import Diagnosis
-from shared.errors import DeliveryError
+from shared.errors import DeliveryError, LeaseLost
 from shared.ports import KeyValueStore, Sink
 from shared.settings import Settings
-from shared.state import deliveries
+from shared.state import deliveries, leases
+from shared.state.leases import Lease
 
 log = logging.getLogger(__name__)
 
@@ -41,29 +43,63 @@ def open_sinks(
     return sinks
 
 
-def deliver_once(store: KeyValueStore, diagnosis: Diagnosis, sinks: Sequence[Sink]) -> list[str]:
-    """Post to every sink that has not taken this investigation's diagnosis yet.
+def deliver_once(
+    store: KeyValueStore,
+    diagnosis: Diagnosis,
+    sinks: Sequence[Sink],
+    *,
+    lease: Lease | None = None,
+    deadline: float | None = None,
+    lease_ttl_s: float = 300.0,
+) -> list[str]:
+    """Post to every sink that has not taken this investigation's diagnosis yet, under the lease.
+
+    Each sink is claimed first, in one atomic step checked against the lease (fencing token): a
+    redelivery that arrives while a post is in flight cannot hold the lease, and a holder fenced out
+    cannot claim. The claim stays behind when the process dies between the post and the mark (or the
+    store fails at the mark): the next holder finds the post *in doubt* and posts again only to a sink
+    that drops a repeat of the same event id (K_SINK's CloudEvent id, the webhook's Idempotency-Key);
+    a sink that cannot (Slack, stdout) is not posted again, and the doubt is logged for a person.
 
     A retryable failure raises DeliveryError after the other sinks were tried, so the platform
     redelivers and only the sinks still missing are posted again. A sink that refuses for good (a
     4xx) is recorded as done so the event does not loop forever. Returns the sinks posted now.
     """
+    if lease is None:  # a caller without an investigation's lease takes one for the delivery alone
+        lease = leases.acquire(store, diagnosis.investigation_id, leases.new_holder(), lease_ttl_s)
+        try:
+            return deliver_once(store, diagnosis, sinks, lease=lease, deadline=deadline, lease_ttl_s=lease_ttl_s)
+        finally:
+            leases.release(store, lease)
     from shared.redaction import redact_diagnosis
 
     safe = redact_diagnosis(diagnosis)
+    investigation_id = diagnosis.investigation_id
     posted, failure = [], None
     for sink in sinks:
-        if deliveries.was_delivered(store, diagnosis.investigation_id, sink.name):
+        leases.renew_or_stop(store, lease, lease_ttl_s)  # the post below ends before the deadline < lease
+        state, previous = deliveries.claim_sink(store, lease, sink.name)
+        if state == "final":
+            continue
+        if state == "lost":
+            raise LeaseLost(investigation_id)
+        if deliveries.is_in_doubt(previous) and not getattr(sink, "idempotent", False):
+            log.error("delivery in doubt: an earlier invocation died between posting and recording it; "
+                      "not posting again to a sink that cannot drop a repeat",
+                      extra={"sink": sink.name, "investigation_id": investigation_id, "claim": previous})
+            deliveries.mark_sink(store, investigation_id, sink.name, deliveries.DONE)
             continue
         try:
-            sink.deliver(safe)
+            sink.deliver(safe, deadline=deadline)
         except DeliveryError as exc:
             if exc.retryable:
-                log.warning("sink failed; will retry", extra={"sink": sink.name, "error": str(exc)})
+                log.warning("sink failed; will retry: %s", exc, extra={"sink": sink.name, "error": str(exc)})
+                deliveries.mark_sink(store, investigation_id, sink.name, deliveries.FAILED)
                 failure = failure or exc
                 continue
-            log.error("sink refused the diagnosis", extra={"sink": sink.name, "error": str(exc)})
-        deliveries.mark_delivered(store, diagnosis.investigation_id, sink.name)
+            log.error("sink refused the diagnosis: %s", exc, extra={"sink": sink.name, "error": str(exc)})
+        faults.hit(faults.AFTER_SINK_POST_BEFORE_MARK)
+        deliveries.mark_sink(store, investigation_id, sink.name, deliveries.DONE)
         posted.append(sink.name)
     if failure is not None:
         raise failure

@@ -19,12 +19,13 @@ def diagnosis_event_id(investigation_id: str) -> str:
 
 class CloudEventSink:
     name = "k_sink"
+    idempotent = True  # the CloudEvent id is the investigation's: a de-duplicating consumer drops a repeat
 
     def __init__(self, url: str, traceparent: str | None = None) -> None:
         self._url = url
         self._traceparent = traceparent
 
-    def deliver(self, diagnosis: Diagnosis) -> None:
+    def deliver(self, diagnosis: Diagnosis, deadline: float | None = None) -> None:
         headers = {
             "ce-specversion": "1.0",
             "ce-id": diagnosis_event_id(diagnosis.investigation_id),
@@ -38,7 +39,7 @@ class CloudEventSink:
         traceparent = self._traceparent or inject_context().get("traceparent")
         if traceparent:
             headers["ce-traceparent"] = _header_safe(str(traceparent))
-        post_json(self._url, diagnosis.to_dict(), sink=self.name, headers=headers)
+        post_json(self._url, diagnosis.to_dict(), sink=self.name, headers=headers, deadline=deadline)
 
 
 def _header_safe(value: str) -> str:

@@ -27,6 +27,7 @@ _RETRYABLE_API_ERRORS: Final = frozenset({"ratelimited", "internal_error", "fata
 
 class SlackSink:
     name = "slack"
+    idempotent = False  # incoming webhooks have no idempotency key: a repeat is a second message
 
     def __init__(
         self,
@@ -51,7 +52,7 @@ class SlackSink:
     def _uses_bot(self) -> bool:
         return bool(self._bot_token and self._channel)
 
-    def deliver(self, diagnosis: Diagnosis) -> None:
+    def deliver(self, diagnosis: Diagnosis, deadline: float | None = None) -> None:
         before = repeats.recall(self._store, self.name, diagnosis) if self._store is not None else None
         said = repeats.digest(diagnosis)
         last_seen = str(diagnosis.incident.get("last_seen") or diagnosis.finished_at)
@@ -59,7 +60,8 @@ class SlackSink:
             total = before.occurrences + diagnosis.occurrences
             if self._uses_bot and before.ref.get("ts"):
                 body = render(diagnosis, occurrences=total, last_seen=last_seen)
-                self._call("chat.update", {"channel": before.ref["channel"], "ts": before.ref["ts"], **body})
+                self._call("chat.update", {"channel": before.ref["channel"], "ts": before.ref["ts"], **body},
+                           deadline)
             else:
                 log.info("unchanged repeat not posted again",
                          extra={"sink": self.name, "investigation_id": diagnosis.investigation_id,
@@ -68,10 +70,10 @@ class SlackSink:
             return
         body = render(diagnosis, last_seen=last_seen)
         if self._uses_bot:
-            answer = self._call("chat.postMessage", {"channel": self._channel, **body})
+            answer = self._call("chat.postMessage", {"channel": self._channel, **body}, deadline)
             ref = {"channel": str(answer.get("channel") or self._channel), "ts": str(answer.get("ts") or "")}
         else:
-            post(str(self._webhook_url), body, sink=self.name)
+            post(str(self._webhook_url), body, sink=self.name, deadline=deadline)
             ref = {}
         self._remember(diagnosis, repeats.Posted(said, diagnosis.investigation_id, diagnosis.occurrences, ref))
 
@@ -79,10 +81,10 @@ class SlackSink:
         if self._store is not None:
             repeats.remember(self._store, self.name, diagnosis, posted, self._ttl_s)
 
-    def _call(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _call(self, method: str, body: dict[str, Any], deadline: float | None = None) -> dict[str, Any]:
         """A Slack Web API call: HTTP 200 with `ok: false` is still a failure, retryable or not."""
         headers = {"Authorization": f"Bearer {self._bot_token}", "Content-Type": "application/json; charset=utf-8"}
-        answer = post(f"{self._api_url}/{method}", body, sink=self.name, headers=headers).json()
+        answer = post(f"{self._api_url}/{method}", body, sink=self.name, headers=headers, deadline=deadline).json()
         if not isinstance(answer, dict) or not answer.get("ok"):
             error = str(answer.get("error") if isinstance(answer, dict) else "not JSON")
             raise DeliveryError(f"Slack {method} answered {error}", sink=self.name,

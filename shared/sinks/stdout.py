@@ -48,12 +48,13 @@ def render_text(d: Diagnosis) -> str:
 
 class StdoutSink:
     name = "stdout"
+    idempotent = False  # a person reads it; a repeat would be a second diagnosis
 
     def __init__(self, stream: TextIO | None = None, *, as_json: bool = False) -> None:
         self._stream = stream
         self._as_json = as_json
 
-    def deliver(self, diagnosis: Diagnosis) -> None:
+    def deliver(self, diagnosis: Diagnosis, deadline: float | None = None) -> None:
         stream = self._stream or sys.stdout
         if self._as_json:
             stream.write(json.dumps(diagnosis.to_dict(), sort_keys=True) + "\n")

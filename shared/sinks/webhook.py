@@ -45,6 +45,7 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str, *, now: flo
 
 class WebhookSink:
     name = "webhook"
+    idempotent = True  # the Idempotency-Key header is the investigation's
 
     def __init__(
         self,
@@ -61,7 +62,7 @@ class WebhookSink:
         self._clock = clock
         self._attempts = attempts
 
-    def deliver(self, diagnosis: Diagnosis) -> None:
+    def deliver(self, diagnosis: Diagnosis, deadline: float | None = None) -> None:
         payload = diagnosis.to_dict()
         body = json.dumps(payload, sort_keys=True).encode()
         headers = {"Idempotency-Key": diagnosis_event_id(diagnosis.investigation_id)}
@@ -70,7 +71,7 @@ class WebhookSink:
             headers[TIMESTAMP_HEADER] = str(ts)
             headers[SIGNATURE_HEADER] = sign(self._secret, ts, body)
         try:
-            post(self._url, body, sink=self.name, headers=headers, attempts=self._attempts)
+            post(self._url, body, sink=self.name, headers=headers, attempts=self._attempts, deadline=deadline)
         except DeliveryError as exc:
             if self._store is not None:
                 dead_letters.record(self._store, diagnosis.investigation_id, self.name, str(exc), payload)

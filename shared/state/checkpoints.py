@@ -7,11 +7,12 @@ from typing import Any
 
 from shared.errors import LeaseLost
 from shared.ports import KeyValueStore
+from shared.state.keys import inv_key
 from shared.state.leases import Lease
 
 
 def _key(investigation_id: str) -> str:
-    return f"inv:{investigation_id}:checkpoint"
+    return inv_key(investigation_id, "checkpoint")
 
 
 def load(store: KeyValueStore, investigation_id: str) -> dict[str, Any] | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from shared.incident import Incident
 from shared.ports import KeyValueStore
+from shared.state.keys import inv_key, tag_of_fingerprint
 
 INCIDENT_TTL_S: Final = 7 * 24 * 3600
 HAND_OFF_CLAIM_S: Final = 60  # longer than the emitter's tries; a crashed holder's claim then lapses
@@ -32,29 +33,68 @@ def coalesce(store: KeyValueStore, incident: Incident, window_s: int, delivery: 
     `delivery` names this sighting (one item of one CloudEvent): the same delivery again, as the
     platform redelivers, gets the first answer back instead of another occurrence.
     """
-    key = f"coalesce:{incident.fingerprint}"
+    key = window_key(incident.fingerprint)
+    sighting = _sighting_key(incident.fingerprint, delivery) if delivery is not None else None
     once = getattr(store, "coalesce_once", None)
     if once is not None:  # a store that can do the whole step in one round trip (Redis)
-        candidate = f"inv-{incident.fingerprint[:10]}-{uuid.uuid4().hex[:10]}"
-        return Coalesced(*once(key, candidate, window_s, json.dumps(incident.to_dict()), INCIDENT_TTL_S,
-                               delivery, SIGHTING_TTL_S))
-    if delivery is not None and (seen := store.get(delivery)) is not None:
+        return _coalesce_once(once, store, incident, key, sighting, window_s)
+    if sighting is not None and (seen := store.get(sighting)) is not None:
         investigation_id, created, count = parse_delivery(seen)
         return Coalesced(investigation_id, created, count, is_handed_off(store, investigation_id), True)
     for _ in range(3):  # the window may expire between the two calls; then try again
-        candidate = f"inv-{incident.fingerprint[:10]}-{uuid.uuid4().hex[:10]}"
+        candidate = _new_id(incident)
         created, investigation_id = store.put_if_absent_or_get(key, candidate, window_s)
         if investigation_id is not None:
             break
     else:  # pragma: no cover - three expiries in a row
         raise RuntimeError("coalescing key kept expiring")
     if created:
-        store.put(f"inv:{investigation_id}:incident", json.dumps(incident.to_dict()), INCIDENT_TTL_S)
-    count = store.incr(f"inv:{investigation_id}:occurrences", 1, INCIDENT_TTL_S)
+        store.put(inv_key(investigation_id, "incident"), json.dumps(incident.to_dict()), INCIDENT_TTL_S)
+    count = store.incr(inv_key(investigation_id, "occurrences"), 1, INCIDENT_TTL_S)
     handed_off = False if created else is_handed_off(store, investigation_id)
-    if delivery is not None:
-        store.put(delivery, format_delivery(investigation_id, created, count), SIGHTING_TTL_S)
+    if sighting is not None:
+        store.put(sighting, format_delivery(investigation_id, created, count), SIGHTING_TTL_S)
     return Coalesced(investigation_id, created, count, handed_off)
+
+
+# The investigation each fingerprint's window had last, in this process: the Redis script must declare
+# every key it touches (Redis Cluster), so it is told which investigation to expect; a wrong guess costs
+# one more round trip, a right one (every repeat after the first) none.
+_RECENT: dict[str, str] = {}
+_RECENT_MAX: Final = 4096
+
+
+def _coalesce_once(once: Any, store: KeyValueStore, incident: Incident, key: str, sighting: str | None,
+                   window_s: int) -> Coalesced:
+    candidate = _new_id(incident)
+    guess = _RECENT.get(incident.fingerprint, candidate)
+    body = json.dumps(incident.to_dict())
+    for _ in range(3):
+        inv, created, count, handed, seen = once(key, sighting, candidate, guess, window_s, body,
+                                                 INCIDENT_TTL_S, SIGHTING_TTL_S)
+        if seen == 2:  # the window belongs to an investigation we did not guess: ask again, naming it
+            guess = inv
+            continue
+        if len(_RECENT) >= _RECENT_MAX:
+            _RECENT.clear()
+        _RECENT[incident.fingerprint] = inv
+        if handed < 0:  # a redelivery of a sighting whose investigation the script could not name
+            handed = int(is_handed_off(store, inv))
+        return Coalesced(inv, bool(created), count, bool(handed), bool(seen))
+    raise RuntimeError("coalescing window kept changing hands")  # pragma: no cover
+
+
+def window_key(fingerprint: str) -> str:
+    """The coalescing window of a fingerprint (in the hash slot of the investigations it opens)."""
+    return f"coalesce:{{{tag_of_fingerprint(fingerprint)}}}:{fingerprint}"
+
+
+def _sighting_key(fingerprint: str, delivery: str) -> str:
+    return f"sight:{{{tag_of_fingerprint(fingerprint)}}}:{delivery}"
+
+
+def _new_id(incident: Incident) -> str:
+    return f"inv-{tag_of_fingerprint(incident.fingerprint)}-{uuid.uuid4().hex[:10]}"
 
 
 def format_delivery(investigation_id: str, created: bool, occurrences: int) -> str:
@@ -68,32 +108,32 @@ def parse_delivery(record: str) -> tuple[str, bool, int]:
 
 
 def is_handed_off(store: KeyValueStore, investigation_id: str) -> bool:
-    return store.get(f"inv:{investigation_id}:handed_off") is not None
+    return store.get(inv_key(investigation_id, "handed_off")) is not None
 
 
 def current_investigation(store: KeyValueStore, fingerprint: str) -> str | None:
     """The investigation the fingerprint's window belongs to, if one is open."""
-    return store.get(f"coalesce:{fingerprint}")
+    return store.get(window_key(fingerprint))
 
 
 def claim_hand_off(store: KeyValueStore, investigation_id: str, owner: str) -> bool:
     """True when `owner` may hand the investigation off now (nobody else is doing it)."""
-    return store.put_if_absent(f"inv:{investigation_id}:handing_off", owner, HAND_OFF_CLAIM_S)
+    return store.put_if_absent(inv_key(investigation_id, "handing_off"), owner, HAND_OFF_CLAIM_S)
 
 
 def release_hand_off(store: KeyValueStore, investigation_id: str, owner: str) -> None:
-    store.delete_if_equal(f"inv:{investigation_id}:handing_off", owner)
+    store.delete_if_equal(inv_key(investigation_id, "handing_off"), owner)
 
 
 def mark_handed_off(store: KeyValueStore, investigation_id: str) -> None:
-    store.put(f"inv:{investigation_id}:handed_off", "1", INCIDENT_TTL_S)
+    store.put(inv_key(investigation_id, "handed_off"), "1", INCIDENT_TTL_S)
 
 
 def load_incident(store: KeyValueStore, investigation_id: str) -> Incident | None:
-    raw = store.get(f"inv:{investigation_id}:incident")
+    raw = store.get(inv_key(investigation_id, "incident"))
     return Incident.from_dict(json.loads(raw)) if raw else None
 
 
 def occurrences(store: KeyValueStore, investigation_id: str) -> int:
-    raw = store.get(f"inv:{investigation_id}:occurrences")
+    raw = store.get(inv_key(investigation_id, "occurrences"))
     return int(raw) if raw else 0

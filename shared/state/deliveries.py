@@ -7,6 +7,8 @@ import json
 from typing import Any, Final
 
 from shared.ports import KeyValueStore
+from shared.state.keys import inv_key
+from shared.state.leases import Lease
 
 DELIVERY_TTL_S: Final = 30 * 24 * 3600
 
@@ -32,12 +34,40 @@ def remember_response(
     store.put(_event_key(ce_source, ce_id), json.dumps(response), ttl_s)
 
 
+# A sink's record for one investigation: absent (never tried), POSTING + the lease's value (a post was
+# started by that holder and its end was never recorded: in doubt), FAILED (the sink said no: post again),
+# or DONE.
+DONE: Final = "done"
+POSTING: Final = "posting|"
+FAILED: Final = "failed"
+
+
+def _sink_key(investigation_id: str, sink_name: str) -> str:
+    return inv_key(investigation_id, f"sink:{sink_name}")
+
+
+def claim_sink(store: KeyValueStore, lease: Lease, sink_name: str) -> tuple[str, str | None]:
+    """Claim the sink for this lease holder in one atomic step checked against the lease (its token).
+
+    ("done", _) when it took the diagnosis already, ("lost", _) when the lease is not ours any more,
+    ("claimed", previous) otherwise, where `previous` is None or FAILED (nothing was posted) or another
+    holder's POSTING record (a post whose outcome nobody recorded: in doubt).
+    """
+    return store.claim(_sink_key(lease.investigation_id, sink_name), POSTING + lease.value, lease.key,
+                       lease.value, DONE, DELIVERY_TTL_S)
+
+
+def is_in_doubt(previous: str | None) -> bool:
+    return previous is not None and previous.startswith(POSTING)
+
+
+def mark_sink(store: KeyValueStore, investigation_id: str, sink_name: str, state: str) -> None:
+    """Record the post's end: DONE, or FAILED when the sink refused it and a redelivery may post again."""
+    store.put(_sink_key(investigation_id, sink_name), state, DELIVERY_TTL_S)
+
+
 def was_delivered(store: KeyValueStore, investigation_id: str, sink_name: str) -> bool:
-    return store.get(f"inv:{investigation_id}:delivered:{sink_name}") is not None
-
-
-def mark_delivered(store: KeyValueStore, investigation_id: str, sink_name: str) -> None:
-    store.put(f"inv:{investigation_id}:delivered:{sink_name}", "1", DELIVERY_TTL_S)
+    return store.get(_sink_key(investigation_id, sink_name)) == DONE
 
 
 def first_sighting(store: KeyValueStore, key: str, ttl_s: float) -> bool:

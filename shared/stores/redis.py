@@ -15,6 +15,13 @@ if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[1])
 else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) end
 return 1
 """
+_CLAIM = """
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {'lost', false} end
+local previous = redis.call('GET', KEYS[1])
+if previous == ARGV[3] then return {'final', previous} end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
+return {'claimed', previous}
+"""
 _DELETE_IF_EQUAL = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -26,28 +33,35 @@ return v
 """
 
 
-# Coalescing in one round trip (the router's hot path): a delivery seen before (KEYS[2]) answers
-# from its record; otherwise join or start the window's investigation, store the incident when it
-# starts, count the occurrence, record the delivery, and report whether it was handed off.
+# Coalescing in one round trip (the router's hot path), every key declared (Redis Cluster runs it in
+# one slot: the keys share the fingerprint's hash tag, see shared.state.keys). KEYS: 1 the window,
+# 2 the sighting record, 3-5 the candidate's incident/occurrences/handed_off, 6-8 the same of the
+# investigation the caller expects the window to hold. ARGV: 1 candidate id, 2 window ms, 3 incident
+# JSON, 4 incident ms, 5 sighting ms, 6 expected id, 7 '1' when there is a sighting record.
+# A sighting seen before answers from its record (handed-off unknown: -1); a window held by an id the
+# caller did not expect answers {id, 0, 0, 0, 2} and changes nothing, so the caller asks again naming it.
 # The record's form is shared.state.coalescing.format_delivery's.
 _COALESCE = """
-local prefix = ARGV[5] .. 'inv:'
-if KEYS[2] then
+if ARGV[7] == '1' then
   local seen = redis.call('GET', KEYS[2])
   if seen then
     local inv, created, n = string.match(seen, '^(.*)|(%d)|(%d+)$')
-    return {inv, tonumber(created), tonumber(n), redis.call('EXISTS', prefix .. inv .. ':handed_off'), 1}
+    local handed = -1
+    if inv == ARGV[1] then handed = redis.call('EXISTS', KEYS[5])
+    elseif inv == ARGV[6] then handed = redis.call('EXISTS', KEYS[8]) end
+    return {inv, tonumber(created), tonumber(n), handed, 1}
   end
 end
 local inv = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'PX', ARGV[2])
-local created = 0
-if not inv then inv = ARGV[1]; created = 1 end
-local base = prefix .. inv
-if created == 1 then redis.call('SET', base .. ':incident', ARGV[3], 'PX', ARGV[4]) end
-local n = redis.call('INCR', base .. ':occurrences')
-if n == 1 then redis.call('PEXPIRE', base .. ':occurrences', ARGV[4]) end
-local handed = redis.call('EXISTS', base .. ':handed_off')
-if KEYS[2] then redis.call('SET', KEYS[2], inv .. '|' .. created .. '|' .. n, 'PX', ARGV[6]) end
+local created, base = 0, 2
+if not inv then inv = ARGV[1]; created = 1
+elseif inv == ARGV[6] then base = 5
+else return {inv, 0, 0, 0, 2} end
+if created == 1 then redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4]) end
+local n = redis.call('INCR', KEYS[base + 2])
+if n == 1 then redis.call('PEXPIRE', KEYS[base + 2], ARGV[4]) end
+local handed = redis.call('EXISTS', KEYS[base + 3])
+if ARGV[7] == '1' then redis.call('SET', KEYS[2], inv .. '|' .. created .. '|' .. n, 'PX', ARGV[5]) end
 return {inv, created, n, handed, 0}
 """
 
@@ -70,6 +84,7 @@ class RedisStore:
         self._prefix = prefix
         self._guard = self._redis.register_script(_PUT_IF_GUARD)
         self._cad = self._redis.register_script(_DELETE_IF_EQUAL)
+        self._claim = self._redis.register_script(_CLAIM)
         self._incr = self._redis.register_script(_INCR_WITH_TTL)
         self._coalesce = self._redis.register_script(_COALESCE)
 
@@ -106,6 +121,13 @@ class RedisStore:
         args: list[Any] = [value, guard_value, "" if ms is None else str(ms)]
         return bool(self._run(lambda: self._guard(keys=[self._k(key), self._k(guard_key)], args=args)))
 
+    def claim(
+        self, key: str, value: str, guard_key: str, guard_value: str, final: str, ttl_s: float
+    ) -> tuple[str, str | None]:
+        outcome, previous = self._run(lambda: self._claim(
+            keys=[self._k(key), self._k(guard_key)], args=[value, guard_value, final, _ms(ttl_s)]))
+        return str(outcome), (str(previous) if previous else None)
+
     def delete(self, key: str) -> None:
         self._run(lambda: self._redis.delete(self._k(key)))
 
@@ -120,13 +142,16 @@ class RedisStore:
         ms = self._run(lambda: self._redis.pttl(self._k(key)))
         return None if ms is None or ms < 0 else ms / 1000.0
 
-    def coalesce_once(self, coalesce_key: str, candidate: str, window_s: float, incident_json: str,
-                      incident_ttl_s: float, delivery_key: str | None,
-                      delivery_ttl_s: float) -> tuple[str, bool, int, bool, bool]:
+    def coalesce_once(self, window_key: str, sighting_key: str | None, candidate: str, expected: str,
+                      window_s: float, incident_json: str, incident_ttl_s: float,
+                      sighting_ttl_s: float) -> tuple[str, int, int, int, int]:
         """The coalescing step of shared.state.coalescing in one atomic round trip (same keys)."""
-        # The script builds the investigation's keys from the prefix: single-instance Redis, as deployed.
-        keys = [self._k(coalesce_key)] + ([self._k(delivery_key)] if delivery_key else [])
+        from shared.state.keys import inv_key
+
+        keys = [self._k(window_key), self._k(sighting_key or window_key)]
+        for inv in (candidate, expected):
+            keys += [self._k(inv_key(inv, suffix)) for suffix in ("incident", "occurrences", "handed_off")]
         inv, created, count, handed, seen = self._run(lambda: self._coalesce(
-            keys=keys, args=[candidate, _ms(window_s), incident_json, _ms(incident_ttl_s), self._prefix,
-                             _ms(delivery_ttl_s)]))
-        return str(inv), bool(created), int(count), bool(handed), bool(seen)
+            keys=keys, args=[candidate, _ms(window_s), incident_json, _ms(incident_ttl_s), _ms(sighting_ttl_s),
+                             expected, "1" if sighting_key else "0"]))
+        return str(inv), int(created), int(count), int(handed), int(seen)

@@ -16,6 +16,7 @@ T = TypeVar("T")
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL)"
 _LIVE = "(expires IS NULL OR expires > ?)"
+PURGE_EVERY = 1000
 
 
 def _expiry(ttl_s: float | None) -> float | None:
@@ -29,8 +30,15 @@ class SqliteStore:
         self.path = path
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._writes = 0
         with self._tx() as db:
             db.execute(_SCHEMA)
+        self.purge_expired()
+
+    def purge_expired(self) -> int:
+        """Delete every expired row (reads already ignore them; this keeps the file from growing)."""
+        return self._run(lambda db: db.execute(
+            "DELETE FROM kv WHERE expires IS NOT NULL AND expires <= ?", (time.time(),)).rowcount)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -58,6 +66,9 @@ class SqliteStore:
             db.execute("COMMIT")
 
     def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        self._writes += 1
+        if self._writes % PURGE_EVERY == 0:  # on open, then every so many writes
+            self.purge_expired()
         try:
             with self._tx() as db:
                 return fn(db)
@@ -112,6 +123,21 @@ class SqliteStore:
             db.execute("INSERT OR REPLACE INTO kv (key, value, expires) VALUES (?, ?, ?)",
                        (key, value, _expiry(ttl_s)))
             return True
+
+        return self._run(op)
+
+    def claim(
+        self, key: str, value: str, guard_key: str, guard_value: str, final: str, ttl_s: float
+    ) -> tuple[str, str | None]:
+        def op(db: sqlite3.Connection) -> tuple[str, str | None]:
+            if self._live_value(db, guard_key) != guard_value:
+                return "lost", None
+            previous = self._live_value(db, key)
+            if previous == final:
+                return "final", final
+            db.execute("INSERT OR REPLACE INTO kv (key, value, expires) VALUES (?, ?, ?)",
+                       (key, value, _expiry(ttl_s)))
+            return "claimed", previous
 
         return self._run(op)
 

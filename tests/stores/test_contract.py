@@ -87,3 +87,29 @@ def test_racing_processes_share_one_sqlite_file_and_one_wins(tmp_path):
 def test_put_if_absent_or_get_answers_the_winner_and_the_value_already_there(store):
     assert store.put_if_absent_or_get("k", "first", ttl_s=60) == (True, "first")
     assert store.put_if_absent_or_get("k", "second", ttl_s=60) == (False, "first")
+
+
+def test_the_embedded_store_purges_what_has_expired(tmp_path):
+    store = SqliteStore(str(tmp_path / "purge.sqlite3"))
+    store.put("gone", "v", ttl_s=0.05)
+    store.put("kept", "v", ttl_s=60)
+    time.sleep(0.1)
+    assert store.purge_expired() == 1
+    rows = store._db().execute("SELECT key FROM kv").fetchall()
+    assert rows == [("kept",)]
+    store.put("gone-too", "v", ttl_s=0.05)
+    time.sleep(0.1)
+    assert SqliteStore(str(tmp_path / "purge.sqlite3"))._db().execute(  # opening purges
+        "SELECT count(*) FROM kv WHERE key = 'gone-too'").fetchone() == (0,)
+
+
+def test_claim_stores_only_under_the_guard_and_never_over_the_final_value(store):
+    store.put("lease", "holder-1|1", ttl_s=60)
+    assert store.claim("sink", "posting|holder-1|1", "lease", "holder-1|1", "done", 60) == ("claimed", None)
+    assert store.claim("sink", "posting|holder-1|1", "lease", "holder-2|2", "done", 60) == ("lost", None)
+    store.put("lease", "holder-2|2", ttl_s=60)
+    assert store.claim("sink", "posting|holder-2|2", "lease", "holder-2|2", "done", 60) == (
+        "claimed", "posting|holder-1|1")
+    store.put("sink", "done", ttl_s=60)
+    assert store.claim("sink", "posting|holder-2|2", "lease", "holder-2|2", "done", 60) == ("final", "done")
+    assert store.get("sink") == "done" and 0 < store.ttl("sink") <= 60
