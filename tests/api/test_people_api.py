@@ -15,7 +15,9 @@ INCIDENT = Incident(fingerprint="fp1", source="manual", family="manual", reason=
 
 
 def _start(store, iid="inv-api-1"):
-    store.put(f"inv:{iid}:incident", json.dumps(INCIDENT.to_dict()), 60)  # as the router's coalescing writes it
+    from shared.state.keys import inv_key
+
+    store.put(inv_key(iid, "incident"), json.dumps(INCIDENT.to_dict()), 60)  # as the router's coalescing writes it
     record_started(store, iid, INCIDENT)
     return iid
 
