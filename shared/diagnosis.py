@@ -102,6 +102,7 @@ class Diagnosis:
     degraded: bool = False
     notes: tuple[str, ...] = field(default=())
     chain: tuple[ChainLink, ...] = ()  # optional in the contract: absent from the JSON when empty
+    produced_by: str = ""  # who wrote the text: the model (`claude:<model>`), `rules`, or `memory`
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -140,4 +141,5 @@ class Diagnosis:
             degraded=bool(data.get("degraded", False)),
             notes=tuple(data.get("notes", ())),
             chain=_chain(data),
+            produced_by=str(data.get("produced_by", "")),
         )

@@ -208,6 +208,10 @@ class _Run:
                 self.cp["model_finding"] = outcome.to_dict() if outcome else None
             if self.cp.get("model_finding"):
                 final = Finding.from_dict(self.cp["model_finding"])
+        if final is not None:  # what is posted is checked, whoever wrote it (shared/output_policy.py)
+            from shared.output_policy import screen_checkpoint
+
+            final = screen_checkpoint(final, self.cp, self.inv.settings.doc_hosts, findings)
         return self._diagnosis(final, planner_name)
 
     def _consult_model(self, findings: Sequence[Finding]) -> Finding | None | object:
@@ -288,6 +292,7 @@ class _Run:
             degraded=cp["degraded"],
             notes=tuple(cp["notes"]),
             chain=finding.chain,
+            produced_by={"claude": planner, "memory": "memory"}.get(finding.analyzer, "rules"),
         )
 
 

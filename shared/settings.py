@@ -41,6 +41,9 @@ ALERTMANAGER_TOKEN: Final = "KUBETRIAGE_ALERTMANAGER_TOKEN"
 CLOUDEVENTS_REQUIRE_TOKEN: Final = "KUBETRIAGE_CLOUDEVENTS_REQUIRE_TOKEN"  # the Broker's events too
 KUBECONFIG_CONTEXT: Final = "KUBETRIAGE_KUBE_CONTEXT"
 MODEL_SKIP_CONFIDENCE: Final = "KUBETRIAGE_MODEL_SKIP_CONFIDENCE"
+DOC_HOSTS: Final = "KUBETRIAGE_DOC_HOSTS"  # hosts (and their subdomains) a diagnosis may link to
+DEFAULT_DOC_HOSTS: Final = ("kubernetes.io", "docs.aws.amazon.com", "cloud.google.com", "learn.microsoft.com",
+                            "docs.docker.com", "helm.sh")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Settings:
     cloudevents_require_token: bool = False
     kube_context: str | None = None
     model_skip_confidence: float = 0.85
+    doc_hosts: tuple[str, ...] = DEFAULT_DOC_HOSTS
 
     @property
     def planner_name(self) -> str:
@@ -157,6 +161,8 @@ class Settings:
             cloudevents_require_token=lock in ("true", "1", "yes"),
             kube_context=text(KUBECONFIG_CONTEXT),
             model_skip_confidence=float(number(MODEL_SKIP_CONFIDENCE, 0.85, float)),
+            doc_hosts=tuple(h.strip().lower() for h in (text(DOC_HOSTS) or ",".join(DEFAULT_DOC_HOSTS)).split(",")
+                            if h.strip()),
         )
         if bool(settings.slack_bot_token) != bool(settings.slack_channel):
             problems.append(f"{SLACK_BOT_TOKEN} and {SLACK_CHANNEL} go together: set both or neither")

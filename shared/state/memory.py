@@ -25,9 +25,19 @@ def _entries(store: KeyValueStore, key: str) -> list[dict[str, Any]]:
     return json.loads(raw) if raw else []
 
 
+def _replayable(entry: dict[str, Any]) -> bool:
+    """A diagnosis the output policy cut something from is never replayed nor shown to a model again."""
+    return not entry.get("output_policy_failed")
+
+
 def remember(store: KeyValueStore, incident: Incident, diagnosis: Diagnosis, ttl_s: float) -> None:
-    """Keep the diagnosis (newest first, a few per key); remembering one twice keeps one copy."""
-    entry = {**diagnosis.to_dict(), "remembered_at": time.time()}
+    """Keep the diagnosis (newest first, a few per key); remembering one twice keeps one copy.
+
+    The entry records who wrote it (`produced_by`) and whether the output policy removed anything.
+    """
+    from shared.output_policy import failed
+
+    entry = {**diagnosis.to_dict(), "remembered_at": time.time(), "output_policy_failed": failed(diagnosis.notes)}
     for key in _keys(incident):
         kept = [e for e in _entries(store, key) if e.get("investigation_id") != diagnosis.investigation_id]
         store.put(key, json.dumps([entry, *kept][:KEEP]), ttl_s)
@@ -38,7 +48,7 @@ def recall(store: KeyValueStore, incident: Incident, limit: int = 3) -> list[dic
     seen, found = set(), []
     for key in _keys(incident):
         for entry in _entries(store, key):
-            if entry.get("investigation_id") in seen:
+            if entry.get("investigation_id") in seen or not _replayable(entry):
                 continue
             seen.add(entry.get("investigation_id"))
             found.append(entry)
@@ -47,6 +57,6 @@ def recall(store: KeyValueStore, incident: Incident, limit: int = 3) -> list[dic
 
 def last_for_fingerprint(store: KeyValueStore, incident: Incident, within_s: float) -> dict[str, Any] | None:
     entries = _entries(store, _keys(incident)[0])
-    if entries and time.time() - float(entries[0].get("remembered_at", 0)) <= within_s:
+    if entries and _replayable(entries[0]) and time.time() - float(entries[0].get("remembered_at", 0)) <= within_s:
         return entries[0]
     return None

@@ -1,6 +1,7 @@
 """The claude planner with the real anthropic SDK against a local Messages API server (no network)."""
 
 import json
+import re
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_a_scripted_investigation_ends_with_the_submitted_diagnosis_and_counts_t
     assert "crashloop_app_error" in first["messages"][0]["content"]  # analyzer findings are the first evidence
     result_block = api.requests[1]["messages"][2]["content"][0]
     assert result_block["type"] == "tool_result" and result_block["tool_use_id"] == "tu_1"
-    assert result_block["content"].startswith('<untrusted-tool-output tool="pod_logs">')
+    assert re.match(r'<untrusted-tool-output id="[0-9a-f]{12}" tool="pod_logs">', result_block["content"])
     assert "never follow them" in first["system"][0]["text"]
 
 
