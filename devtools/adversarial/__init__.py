@@ -10,10 +10,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
 
-from devtools.adversarial import catalog_dying, catalog_healthy, catalog_missing
+from devtools.adversarial import (
+    catalog_alerts,
+    catalog_cascades,
+    catalog_dying,
+    catalog_healthy,
+    catalog_herrings,
+    catalog_missing,
+    catalog_sweeps,
+)
 from devtools.adversarial.kit import Scenario
 
-_CATALOGS = (catalog_healthy, catalog_missing, catalog_dying)
+_CATALOGS = (catalog_healthy, catalog_missing, catalog_dying, catalog_herrings, catalog_cascades, catalog_sweeps,
+             catalog_alerts)
 
 SCENARIOS: Final[dict[str, Callable[[], Scenario]]] = {
     name: build for catalog in _CATALOGS for name, build in catalog.SCENARIOS.items()

@@ -38,7 +38,7 @@ class Scenario:
     expected_class: str
     must_mention: tuple[str, ...]
     notes: str
-    chain: tuple[str, ...] = ()
+    chain: tuple[tuple[str, str], ...] = ()  # (object, observation), as a diagnosis's `chain` lists them
     group: str = ""
 
     def write(self, out: Path) -> Path:
@@ -49,7 +49,7 @@ class Scenario:
         if self.chain:
             path = target / "expected.json"
             expected = json.loads(path.read_text())
-            expected["chain"] = list(self.chain)
+            expected["chain"] = [{"object": o, "observation": obs} for o, obs in self.chain]
             path.write_text(json.dumps(expected, indent=2) + "\n")
         return target
 
@@ -296,6 +296,12 @@ def crash_app(
     ran_for: float = 0.1,
     reason: str = "Error",
     service_port: int | None = 8080,
+    security: dict[str, Any] | None = None,
+    nodes: list[str] | None = None,
+    cpu: str = "100m",
+    memory_request: str = "256Mi",
+    volumes: list[dict[str, Any]] | None = None,
+    mounts: list[dict[str, Any]] | None = None,
 ) -> tuple[Workload, dict[str, Any]]:
     """A Deployment rolled out `since` minutes ago whose pods crash-loop with `text` as their last words.
 
@@ -316,11 +322,15 @@ def crash_app(
                 ports=[port(service_port)] if service_port else None,
                 env=env,
                 env_from=env_from,
-                resources=resources("100m", "256Mi", memory_limit=memory_limit),
+                resources=resources(cpu, memory_request, memory_limit=memory_limit),
                 readiness=http_probe("/healthz", "http") if service_port else None,
+                security=security,
+                mounts=mounts,
             )
         ],
         replicas=replicas,
+        nodes=nodes,
+        volumes=volumes,
         runs=[
             {name: crashloop(exit_code, restarts=restarts - i, last_finished=1.5 + 1.1 * i, ran_for=ran_for, reason=reason)}
             for i in range(replicas)
@@ -335,3 +345,30 @@ def crash_app(
     if service_port:
         c.service(ns, name, {"app.kubernetes.io/name": name}, [("http", 80, "http")])
     return wl, trig
+
+
+def without_pods(c: Cluster, wl: Workload, failure: str, *, since: float) -> None:
+    """The workload's newest ReplicaSet cannot create its pods (`failure`): no pods, and the statuses say so."""
+    ns = wl.obj["metadata"]["namespace"]
+    names = {name_of(p) for p in wl.pods}
+    c.dump[ns]["pods"] = [p for p in c.dump[ns]["pods"] if name_of(p) not in names]
+    wl.pods.clear()
+    when = c.clock.ago(minutes=since)
+    for rs in wl.replicasets:
+        rs["status"] = {"replicas": 0, "observedGeneration": 2}
+    wl.replicasets[-1]["status"]["conditions"] = [
+        {"lastTransitionTime": when, "message": failure, "reason": "FailedCreate", "status": "True", "type": "ReplicaFailure"}
+    ]
+    # Go drops the zero counts (omitempty); key order as the API server writes it.
+    status = wl.obj["status"] = {"observedGeneration": wl.obj["status"]["observedGeneration"],
+                                 "unavailableReplicas": wl.obj["spec"]["replicas"]}
+    status["conditions"] = [
+        {"type": "Available", "status": "False", "lastUpdateTime": when, "lastTransitionTime": when,
+         "reason": "MinimumReplicasUnavailable", "message": "Deployment does not have minimum availability."},
+        {"type": "ReplicaFailure", "status": "True", "lastUpdateTime": when, "lastTransitionTime": when,
+         "reason": "FailedCreate", "message": failure},
+        {"type": "Progressing", "status": "False", "lastUpdateTime": c.clock.ago(minutes=since - 10),
+         "lastTransitionTime": c.clock.ago(minutes=since - 10), "reason": "ProgressDeadlineExceeded",
+         "message": f'ReplicaSet "{name_of(wl.replicasets[-1])}" has timed out progressing.'},
+    ]
+
