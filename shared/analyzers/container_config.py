@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, target_pods
 from shared.diagnosis import Finding
 
@@ -63,7 +64,7 @@ class ContainerConfigAnalyzer(NamespacedAnalyzer):
                  f"by {target}."],
                 [*cmds, f"kubectl -n {ns} get {kind} {obj} -o jsonpath='{{.data}}' | jq 'keys'"
                  if kind == "configmap" else f"kubectl -n {ns} describe secret {obj}"],
-                0.95,
+                Strength.SCHEDULER_SAYS,  # the kubelet names the missing key
                 self.name,
             )
         if m := _MISSING_OBJ.search(message):
@@ -82,7 +83,7 @@ class ContainerConfigAnalyzer(NamespacedAnalyzer):
                 [f"Create {kind.title()} {obj} in namespace {ns} (or fix the name referenced by {target}); "
                  "mark the reference optional only if the app can run without it."],
                 [*cmds, f"kubectl -n {ns} get {kind}s", f"kubectl -n {ns} create {kind} {obj} ..."],
-                0.95 if not exists else 0.7,
+                Strength.OBJECT_MISSING if not exists else Strength.SYMPTOM,
                 self.name,
             )
         return None

@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import pods_of_workload, target_pods, target_workload
 from shared.diagnosis import Finding
 
@@ -52,7 +53,7 @@ class EvictedAnalyzer(NamespacedAnalyzer):
              "Delete the Failed evicted pods once fixed."],
             [f"kubectl describe node {node}", f"kubectl -n {ns} get pods --field-selector status.phase=Failed",
              f"kubectl -n {ns} delete pods --field-selector status.phase=Failed"],
-            0.93,
+            Strength.STATE_SAYS,
             self.name,
         )
 

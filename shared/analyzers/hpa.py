@@ -8,6 +8,7 @@ from typing import Any, Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of
 from shared.analyzers.kube_facts import condition
+from shared.analyzers.strength import Strength
 from shared.diagnosis import Finding
 
 _MISSING_REQUEST = re.compile(r"missing request for (\w+)(?: in container ([\w-]+))?", re.I)
@@ -64,7 +65,7 @@ class HpaAnalyzer(NamespacedAnalyzer):
                 [f"Point scaleTargetRef of {name} at an existing workload (kind, name, apiVersion)"
                  if missing else f"Fix what blocks scaling of {target_ref}: {msg}"],
                 cmds[:1] + [f"kubectl -n {ns} get {target.get('kind', 'deployment').lower()} {target.get('name')}"],
-                0.9,
+                Strength.OBJECT_MISSING if missing else Strength.STATE_SAYS,
                 self.name,
             )
         if (active is not None and active.get("status") == "False") or metric_msgs:
@@ -93,7 +94,7 @@ class HpaAnalyzer(NamespacedAnalyzer):
                  *[item(f"events hpa/{ns}/{name}", t) for t in metric_msgs[-1:]]],
                 [fix],
                 cmds,
-                0.9,
+                Strength.SCHEDULER_SAYS if m else Strength.STATE_SAYS,
                 self.name,
             )
         current, desired = status.get("currentReplicas"), status.get("desiredReplicas")
@@ -111,7 +112,7 @@ class HpaAnalyzer(NamespacedAnalyzer):
                  f"(profile, cache, scale the dependency)."],
                 [f"kubectl -n {ns} patch hpa {name} -p '{{\"spec\":{{\"maxReplicas\":{(max_r or 0) * 2}}}}}'",
                  *cmds[:2]],
-                0.85,
+                Strength.STATE_SAYS,
                 self.name,
             )
         return None

@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, target_pods, workload_of
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
@@ -107,7 +108,9 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
                  f"in {tag}), or push {image}.", *( [f"Or roll back to {previous}."] if before else [])],
                 [*cmds, f"kubectl -n {ns} set image {target} {c.name}={previous or '<existing image:tag>'}",
                  f"kubectl -n {ns} rollout undo {target}"],
-                0.93 if _NOT_FOUND.search(text) or c.waiting_reason == "InvalidImageName" else 0.55,
+                # The registry's "not found" names the cause; a bare back-off only suggests the commonest one.
+                Strength.SCHEDULER_SAYS if _NOT_FOUND.search(text) or c.waiting_reason == "InvalidImageName"
+                else Strength.GUESS,
                 self.name,
             )
         if category == "image_pull_unauthorized":
@@ -123,7 +126,7 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
                  "Check the registry token has not expired and can read this repository."],
                 [*cmds, f"kubectl -n {ns} get secrets --field-selector type=kubernetes.io/dockerconfigjson",
                  f"kubectl -n {ns} create secret docker-registry <name> --docker-server={registry} ..."],
-                0.9,
+                Strength.SCHEDULER_SAYS,
                 self.name,
             )
         return make_finding(
@@ -136,7 +139,7 @@ class ImagePullAnalyzer(NamespacedAnalyzer):
              f"NetworkPolicy), and its TLS certificate; or mirror the image to a reachable registry."],
             [*cmds, f"kubectl debug node/{(pod.get('spec') or {}).get('nodeName', '<node>')} -it --image=busybox "
              f"-- nslookup {registry.split(':')[0]}"],
-            0.88,
+            Strength.SCHEDULER_SAYS,
             self.name,
         )
 

@@ -7,6 +7,7 @@ from typing import Final
 from shared.analyzers import logsignals
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, target_pods
 from shared.diagnosis import Finding
 
@@ -51,7 +52,8 @@ class InitContainerAnalyzer(NamespacedAnalyzer):
                      f"command or its configuration) in {target}."],
                     [f"kubectl -n {ns} logs {pod_name} -c {c.name}" + (" --previous" if failing else ""),
                      f"kubectl -n {ns} describe pod {pod_name}"],
-                    0.88 if failing else 0.75,
+                    # Failing: its state names the class; running forever: only its log says what it waits for.
+                    Strength.STATE_SAYS if failing else Strength.LOG_SIGNAL,
                     self.name,
                 )
         return None

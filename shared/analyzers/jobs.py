@@ -8,6 +8,7 @@ from shared.analyzers import logsignals
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of
 from shared.analyzers.kube_facts import condition
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, owner_of
 from shared.diagnosis import Finding
 
@@ -75,7 +76,7 @@ class JobsAnalyzer(NamespacedAnalyzer):
                  + (f" or wait for CronJob {cron[1]}'s next schedule." if parent else ".")],
                 [f"kubectl -n {ns} describe job {name}", f"kubectl -n {ns} logs job/{name}",
                  f"kubectl -n {ns} get pods -l job-name={name}"],
-                0.9 if detail else 0.75,
+                Strength.STATE_SAYS if detail else Strength.SYMPTOM,
                 self.name,
             )
         return None

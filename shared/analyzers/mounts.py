@@ -7,6 +7,7 @@ from typing import Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import target_pods
 from shared.diagnosis import Finding
 
@@ -56,7 +57,7 @@ class MountsAnalyzer(NamespacedAnalyzer):
                 [fix],
                 [f"kubectl -n {ns} describe pod {pod_name}", f"kubectl -n {ns} get pvc,configmap,secret",
                  "kubectl get volumeattachments"],
-                0.92 if specific else 0.8,
+                Strength.SCHEDULER_SAYS if specific else Strength.LOG_SIGNAL,
                 self.name,
             )
         return None

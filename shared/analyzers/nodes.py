@@ -7,6 +7,7 @@ from typing import Any, Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import events_of, item, make_finding, name_of
 from shared.analyzers.kube_facts import condition
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import target_pods
 from shared.diagnosis import Finding
 from shared.incident import Incident
@@ -72,8 +73,9 @@ class NodesAnalyzer:
                     [f"kubectl describe node {node_name}", f"kubectl get pods -A --field-selector "
                      f"spec.nodeName={node_name}", f"kubectl cordon {node_name}",
                      f"kubectl drain {node_name} --ignore-daemonsets --delete-emptydir-data"],
-                    0.95 if about_node else 0.85,
+                    Strength.STATE_SAYS,
                     self.name,
+                    corroborated=about_node,
                 )
             for cond_type, resource in _PRESSURES.items():
                 cond = condition(node, cond_type)
@@ -90,7 +92,8 @@ class NodesAnalyzer:
                          f"clean images/logs for disk, set requests/limits, or add capacity."],
                         [f"kubectl describe node {node_name}", "kubectl top nodes",
                          f"kubectl get pods -A --field-selector spec.nodeName={node_name}"],
-                        0.9 if about_node else 0.62,
+                        # Pressure on the node of a failing pod is context unless the trigger is the node.
+                        Strength.STATE_SAYS if about_node else Strength.CONTEXT,
                         self.name,
                     )
         return None

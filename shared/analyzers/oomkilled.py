@@ -8,6 +8,7 @@ from typing import Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.kube_facts import now_of
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, is_settled, target_pods
 from shared.diagnosis import Finding
 
@@ -62,8 +63,9 @@ class OOMKilledAnalyzer(NamespacedAnalyzer):
                      f"kubectl -n {ns} top pod {pod_name} --containers",
                      f"kubectl -n {ns} set resources {target} -c {c.name} --limits=memory=<more than {limit or 'now'}>"
                      + (f" --requests=memory={requests.get('memory')}" if requests.get("memory") else "")],
-                    0.95,
+                    Strength.STATE_SAYS,  # the kernel's verdict is in the container status
                     self.name,
+                    corroborated=bool(heap) or any("OOM" in e.excerpt for e in ev[1:]),
                 )
         return None
 

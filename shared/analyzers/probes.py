@@ -14,6 +14,7 @@ from typing import Any, Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.kube_facts import minutes_before, now_of
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import ContainerState, container_states, is_settled, target_pods
 from shared.diagnosis import Finding
 from shared.tools.core import event_time
@@ -48,8 +49,12 @@ def _declared_ports(c: ContainerState) -> dict[str, str]:
     return ports
 
 
-def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log: str) -> tuple[str, str]:
-    """(cause, fix) for a failing probe."""
+def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log: str) -> tuple[str, str, Strength]:
+    """(cause, fix, strength) for a failing probe.
+
+    The kubelet names the failing probe; the strength says whether the probe is the root (a wrong path or
+    port, shown against the spec) or a symptom (5xx from a health check that tests a dependency, a timeout).
+    """
     what, port = _probe_target(probe)
     ports = _declared_ports(c)
     delay = int(probe.get("initialDelaySeconds", 0))
@@ -61,7 +66,8 @@ def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log:
         code = m.group(1)
         if code == "404":
             return (f"the probe's {what} answers 404: the application has no such endpoint",
-                    f"Point the {kind} probe at the health path the application really serves.")
+                    f"Point the {kind} probe at the health path the application really serves.",
+                    Strength.SCHEDULER_SAYS)
         if code.startswith("5"):
             from shared.analyzers.logsignals import last_error_line
 
@@ -69,27 +75,29 @@ def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log:
             return (f"the probe's {what} answers {code}: the application reports itself unhealthy "
                     f"(a dependency it checks is failing)" + (f"; it logs “{said[:220]}”" if said else ""),
                     "Fix what the health endpoint checks (see the logs), or make the probe check only the "
-                    "process itself.")
-        return (f"the probe's {what} answers HTTP {code}", f"Make {what} return 2xx/3xx, or fix the probe.")
+                    "process itself.", Strength.SYMPTOM)
+        return (f"the probe's {what} answers HTTP {code}", f"Make {what} return 2xx/3xx, or fix the probe.",
+                Strength.SCHEDULER_SAYS)
     if re.search(r"connection refused|connect: connection reset|no route", message, re.I):
         if port and port not in ports and ports:
             return (f"the probe checks port {port}, but the container declares port(s) "
                     f"{', '.join(sorted(set(ports.values())))}: nothing listens on {port}",
-                    f"Set the {kind} probe's port to the one the application listens on.")
+                    f"Set the {kind} probe's port to the one the application listens on.", Strength.SCHEDULER_SAYS)
         if listen and port and port not in listen:
             return (f"the probe checks port {port}, but the application logs that it listens on "
-                    f"{listen[-1]}", f"Set the {kind} probe's port to {listen[-1]}.")
+                    f"{listen[-1]}", f"Set the {kind} probe's port to {listen[-1]}.", Strength.SCHEDULER_SAYS)
         return (f"nothing accepts connections on port {port} when the {kind} probe runs "
                 f"(initialDelaySeconds {delay} + failureThreshold {threshold} × periodSeconds {period} = {budget}s "
                 f"before it gives up): the application is not listening yet or on another port",
                 "Give the application time to start (startupProbe, or initialDelaySeconds above its start "
-                "time) or fix the port.")
+                "time) or fix the port.", Strength.SCHEDULER_SAYS)
     if re.search(r"timeout|deadline exceeded|timed out", message, re.I):
         return (f"the {what} does not answer within timeoutSeconds {timeout}: the application is too slow "
                 f"to respond (overloaded, blocked, or starting)",
                 f"Raise timeoutSeconds of the {kind} probe above the endpoint's real latency, or make the "
-                f"health endpoint cheap.")
-    return (f"the {kind} check ({what}) fails: “{message[:160]}”", f"Fix the {kind} probe or the check it runs.")
+                f"health endpoint cheap.", Strength.LOG_SIGNAL)
+    return (f"the {kind} check ({what}) fails: “{message[:160]}”", f"Fix the {kind} probe or the check it runs.",
+            Strength.LOG_SIGNAL)
 
 
 class ProbesAnalyzer(NamespacedAnalyzer):
@@ -137,7 +145,7 @@ class ProbesAnalyzer(NamespacedAnalyzer):
         ns, pod_name = ns_of(pod), name_of(pod)
         log = evidence.logs(ns, pod_name, container.name, previous=kind != "readiness", tail_lines=100) or ""
         message = last_message.get(kind, "")
-        cause, fix = _why(kind, probe, container, message, log)
+        cause, fix, strength = _why(kind, probe, container, message, log)
         what, _ = _probe_target(probe)
         target, workload = owner_hint(evidence, pod)
         effect = ("the kubelet keeps killing and restarting it" if kind in ("liveness", "startup") else
@@ -155,7 +163,7 @@ class ProbesAnalyzer(NamespacedAnalyzer):
             [f"kubectl -n {ns} describe pod {pod_name}",
              f"kubectl -n {ns} get {target} -o jsonpath='{{.spec.template.spec.containers[*].{kind}Probe}}'",
              f"kubectl -n {ns} logs {pod_name} -c {container.name}" + (" --previous" if kind != "readiness" else "")],
-            0.9 if probe else 0.7,
+            strength if probe else Strength.SYMPTOM,
             self.name,
         )
 

@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import target_workload
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
@@ -69,8 +70,9 @@ class QuotaAnalyzer(NamespacedAnalyzer):
              "down other workloads in the namespace."],
             [f"kubectl -n {ns} describe resourcequota {quota}", f"kubectl -n {ns} get pods -o wide",
              f"kubectl -n {ns} describe {obj.get('kind', 'rs').lower()} {name}"],
-            0.95,
+            Strength.SCHEDULER_SAYS,  # the controller's FailedCreate names the quota
             self.name,
+            corroborated=bool(limited),
         )
 
     def _must_specify(self, obj: dict[str, Any], message: str, m: re.Match[str]) -> Finding:
@@ -84,7 +86,7 @@ class QuotaAnalyzer(NamespacedAnalyzer):
             [item(f"events {obj.get('kind', '').lower()}/{ns}/{name}", message)],
             [f"Set {what} on every container of the workload, or add a LimitRange in {ns} with defaults."],
             [f"kubectl -n {ns} describe resourcequota {quota}", f"kubectl -n {ns} get limitrange"],
-            0.93,
+            Strength.SCHEDULER_SAYS,
             self.name,
         )
 

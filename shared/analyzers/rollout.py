@@ -1,8 +1,9 @@
 """A stuck rollout: the newest revision does not become available; name what changed and how it fails.
 
-Confidence rule: high when the incident is about the rollout itself (the Deployment/ReplicaSet, a
-rollout alert); low (0.55) when it is about one failing pod, so that the pod-level analyzers' more
-specific cause (the missing variable, the bad tag) is the diagnosis and the rollout is context.
+Strength: STATE_SAYS when the incident is about the rollout itself (the Deployment/ReplicaSet, a rollout
+alert), corroborated by ProgressDeadlineExceeded; CONTEXT when it is about one failing pod. A pod-level
+cause that the kubelet or the process names (the bad tag, the missing variable) is stronger and wins:
+the rollout is stuck *because* of it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of
 from shared.analyzers.kube_facts import condition
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, target_workload
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
@@ -137,8 +139,9 @@ class RolloutAnalyzer(NamespacedAnalyzer):
             recs,
             [f"kubectl -n {ns} rollout status deploy/{name}", f"kubectl -n {ns} rollout history deploy/{name}",
              f"kubectl -n {ns} rollout undo deploy/{name}"],
-            (0.93 if deadline else 0.88) if about else 0.55,
+            Strength.STATE_SAYS if about else Strength.CONTEXT,
             self.name,
+            corroborated=about and deadline,
         )
 
 

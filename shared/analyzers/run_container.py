@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, target_pods
 from shared.diagnosis import Finding
 
@@ -69,7 +70,7 @@ class RunContainerAnalyzer(NamespacedAnalyzer):
             [fix],
             [f"kubectl -n {ns} describe pod {pod_name}",
              f"kubectl -n {ns} get {target} -o jsonpath='{{.spec.template.spec.containers[*].command}}'"],
-            0.92,
+            Strength.SCHEDULER_SAYS,  # the runtime's own start error (or the exec error, its only output)
             self.name,
         )
 

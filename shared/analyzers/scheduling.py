@@ -6,8 +6,9 @@ checked in the scheduler's own filter order (cordon, taints, selector/affinity, 
 the verdict is the first filter that leaves no node: no node carries the selected labels ->
 pending_node_selector; every selected node is tainted -> pending_taint; the selected, tolerated
 nodes are full -> pending_insufficient_resources. Unbound PVCs fail before any node is tried.
-Confidence 0.95 when the message and the objects agree, 0.85 from one of them alone, 0.75 when
-they disagree (the objects win: they are newer than the event).
+Strength: SCHEDULER_SAYS (corroborated) when the message and the objects agree, SCHEDULER_SAYS from the
+message alone, STATE_SAYS from the objects alone, and STATE_SAYS with a caveat when they disagree (the
+objects win: they are newer than the event). A claim or class that does not exist is OBJECT_MISSING.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from shared.analyzers.kube_facts import (
 from shared.analyzers.placement import NodeFit, assess_nodes, near_labels
 from shared.analyzers.quantities import format_quantity, parse_quantity, pod_requests
 from shared.analyzers.scheduling_message import PVC, RESOURCES, SELECTOR, TAINT, parse_scheduling_message
+from shared.analyzers.strength import Strength, confidence_for
 from shared.analyzers.target import target_pods, workload_of
 from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
@@ -109,15 +111,25 @@ def _diagnose(evidence: Evidence, pod: Mapping[str, Any], pending: int) -> Findi
     claims = [c for c in unbound_claims(evidence, pod)
               if not c.wait_for_first_consumer or said == PVC or c.event is not None]
     if claims:
-        return _pvc_finding(ns, name, claims, items, 0.95 if said in (PVC, None) and message else 0.85)
+        missing = any("does not exist" in c.problem for c in claims)
+        strength = (Strength.OBJECT_MISSING if missing else Strength.SCHEDULER_SAYS) \
+            if said in (PVC, None) and message else Strength.STATE_SAYS
+        return _pvc_finding(ns, name, claims, items, strength)
     nodes = evidence.list("nodes")
     fits = assess_nodes(pod, nodes, evidence.list("pods")) if nodes else []
     found = _simulated_cause(fits) if fits else None
     cause = found or (said if said in CATEGORY else None)
     if cause is None:
         return None
-    confidence = 0.95 if found and said == found else 0.85 if found is None or said is None else 0.75
+    if found and said == found:
+        strength, confidence = Strength.SCHEDULER_SAYS, confidence_for(Strength.SCHEDULER_SAYS, corroborated=True)
+    elif found is None or said is None:
+        strength = Strength.SCHEDULER_SAYS if found is None else Strength.STATE_SAYS
+        confidence = confidence_for(strength)
+    else:
+        strength, confidence = Strength.STATE_SAYS, confidence_for(Strength.STATE_SAYS, caveats=1)
     ctx = _Context(ns, name, pod, fits, nodes, pending, items, confidence, message)
+    ctx.strength = strength
     owner = workload_of(evidence, pod)
     ctx.workload = (owner[0], owner[1]) if owner else None
     return (
@@ -155,6 +167,7 @@ class _Context:
         self.ns, self.name, self.pod, self.fits, self.nodes = ns, name, pod, fits, nodes
         self.items, self.confidence, self.message = items, confidence, message
         self.workload: tuple[str, str] | None = None
+        self.strength = Strength.SCHEDULER_SAYS
         self.others = f" ({pending} pods of this workload are Pending)" if pending > 1 else ""
 
     @property
@@ -173,6 +186,7 @@ class _Context:
             commands=tuple([self.describe, *cmds]),
             confidence=self.confidence,
             analyzer="scheduling",
+            strength=self.strength.name,
         )
 
 
@@ -288,7 +302,7 @@ def _selector_finding(ctx: _Context) -> Finding:
 
 
 def _pvc_finding(
-    ns: str, name: str, claims: list[ClaimProblem], items: list[EvidenceItem], confidence: float
+    ns: str, name: str, claims: list[ClaimProblem], items: list[EvidenceItem], strength: Strength
 ) -> Finding:
     first = claims[0]
     if first.event is not None:
@@ -310,8 +324,9 @@ def _pvc_finding(
             "kubectl get storageclass",
             "kubectl get pv",
         ),
-        confidence=confidence,
+        confidence=confidence_for(strength),
         analyzer="scheduling",
+        strength=strength.name,
     )
 
 

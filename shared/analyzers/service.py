@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of
+from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, is_unhealthy
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
@@ -57,14 +58,14 @@ class ServiceAnalyzer(NamespacedAnalyzer):
                 recs = [f"Fix the selector of Service {name} (or the pod template labels) so they match{hint}"]
                 if near:
                     ev.append(item(f"pods {ns}", f"nearest labels: {near}"))
-                confidence = 0.9
+                strength = Strength.OBJECT_MISSING  # no pod carries the selected labels
             else:
                 why = sorted({c.waiting_reason or ("not ready" if not c.ready else "ok")
                               for p in matching for c in container_states(p) if not c.init})
                 cause = (f"Service {name} selects {len(matching)} pod(s) ({sel}) but none is ready "
                          f"({', '.join(why)}), so it has no endpoints to send traffic to.")
                 recs = [f"Fix why the pods behind {name} are not ready ({', '.join(why)})."]
-                confidence = 0.8
+                strength = Strength.SYMPTOM  # the pods behind it fail: their failure is the cause
             return make_finding(
                 "service_no_endpoints",
                 f"service {name} has no ready endpoints (selector {sel})",
@@ -73,7 +74,7 @@ class ServiceAnalyzer(NamespacedAnalyzer):
                 recs,
                 [f"kubectl -n {ns} get endpoints {name}", f"kubectl -n {ns} get pods -l {sel} --show-labels",
                  f"kubectl -n {ns} get pods --show-labels"],
-                confidence,
+                strength,
                 self.name,
             )
         return None

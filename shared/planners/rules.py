@@ -18,11 +18,13 @@ from dataclasses import replace
 from shared.analyzers import verdicts
 from shared.analyzers.base import Analyzer, Evidence
 from shared.analyzers.chain import roots_first
+from shared.analyzers.chain_walk import SYMPTOMS
+from shared.analyzers.facts import item
+from shared.analyzers.strength import CONTESTED, Strength, strength_named, strength_of
 from shared.diagnosis import Finding
 
 log = logging.getLogger(__name__)
 
-FAMILY_BONUS = 0.04  # the analyzer of the trigger's own family wins a near tie
 
 
 class StopReading(Exception):  # noqa: N818 - control flow, not an error
@@ -51,7 +53,7 @@ def run_analyzers(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> tupl
     An analyzer that crashes is logged and skipped: one bad analyzer must not cost the diagnosis.
     """
     incident = evidence.incident
-    scored: list[tuple[float, int, Finding]] = []
+    scored: list[tuple[tuple[Strength, bool, float, int], Finding]] = []
     checked: list[str] = []
     for order, (name, analyzer) in enumerate(analyzers.items()):
         try:
@@ -68,10 +70,37 @@ def run_analyzers(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> tupl
             continue
         if not finding.analyzer:
             finding = replace(finding, analyzer=name)
-        bonus = FAMILY_BONUS if getattr(analyzer, "family", None) == incident.family else 0.0
-        scored.append((finding.confidence + bonus, -order, finding))
-    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return roots_first([finding for _, _, finding in scored]), checked
+        own_family = getattr(analyzer, "family", None) == incident.family
+        scored.append(((strength(finding), own_family, finding.confidence, -order), finding))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    return _contest(roots_first([finding for _, finding in scored])), checked
+
+
+def strength(finding: Finding) -> Strength:
+    """The named strength of a finding's evidence (derived from its confidence when it names none)."""
+    return strength_named(finding.strength) or strength_of(finding.confidence)
+
+
+def _contest(ranked: list[Finding]) -> list[Finding]:
+    """The ranking rule's last step: a best finding with an equally strong rival of another class is contested.
+
+    Stronger evidence wins outright; at equal strength the trigger's own family wins the tie, but neither
+    can be trusted at face value: the winner's confidence drops (below the model gate) and it says so.
+    """
+    if len(ranked) < 2:
+        return ranked
+    top, rival = ranked[0], ranked[1]
+    if rival.category == top.category or strength(rival) < strength(top):
+        return ranked
+    if top.chain and rival.category in SYMPTOMS:
+        return ranked  # the chain explains the rival: it is the symptom of the root the chain found
+    contested = replace(
+        top,
+        confidence=round(max(top.confidence - CONTESTED, 0.05), 2),
+        evidence=(*top.evidence, item(f"competing finding ({rival.analyzer})",
+                                      f"{rival.category} is as strongly supported: {rival.summary}")),
+    )
+    return [contested, *ranked[1:]]
 
 
 def best(findings: Sequence[Finding]) -> Finding | None:
