@@ -217,7 +217,7 @@ class _Run:
     def _consult_model(self, findings: Sequence[Finding]) -> Finding | None | object:
         settings = self.inv.settings
         best = findings[0] if findings else None
-        if best is not None and best.confidence >= settings.model_skip_confidence:
+        if rules.is_conclusive(best, settings.model_skip_confidence):
             self.cp["notes"].append("analyzer finding was confident; no model call needed")
             return best
         recurring = memory.last_for_fingerprint(self.inv.store, self.incident, settings.memory_ttl_s)

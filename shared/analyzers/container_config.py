@@ -28,6 +28,7 @@ def _references(c: Any, kind: str, name: str) -> list[str]:
 class ContainerConfigAnalyzer(NamespacedAnalyzer):
     name = "container_config"
     family = "container_config"
+    looks_for = "missing ConfigMaps, Secrets or keys (no CreateContainerConfigError)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

@@ -67,6 +67,7 @@ def _killed_by_probe(events: list[dict[str, Any]], container: str) -> bool:
 class CrashLoopAnalyzer(NamespacedAnalyzer):
     name = "crashloop"
     family = "crashloop"
+    looks_for = "crash loops (no container restarting now)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

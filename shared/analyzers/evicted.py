@@ -23,6 +23,7 @@ def _evicted(pod: dict[str, Any]) -> bool:
 class EvictedAnalyzer(NamespacedAnalyzer):
     name = "evicted"
     family = "eviction"
+    looks_for = "evictions (no evicted pod)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         pods = target_pods(evidence)

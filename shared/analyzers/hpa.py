@@ -34,6 +34,7 @@ def _hpas(evidence: Evidence) -> list[dict[str, Any]]:
 class HpaAnalyzer(NamespacedAnalyzer):
     name = "hpa"
     family = "hpa"
+    looks_for = "the HPA (scaling active, not limited)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for hpa in _hpas(evidence):

@@ -52,6 +52,7 @@ def _previous_image(evidence: Evidence, pod: dict[str, Any], container: str) -> 
 class ImagePullAnalyzer(NamespacedAnalyzer):
     name = "image_pull"
     family = "image_pull"
+    looks_for = "image pulls (no ErrImagePull/ImagePullBackOff)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

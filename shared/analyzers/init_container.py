@@ -18,6 +18,7 @@ _DEFER: Final = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "Create
 class InitContainerAnalyzer(NamespacedAnalyzer):
     name = "init_container"
     family = "init_container"
+    looks_for = "init containers (none failing or stuck)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

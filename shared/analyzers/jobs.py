@@ -37,6 +37,7 @@ def _jobs(evidence: Evidence) -> list[dict[str, Any]]:
 class JobsAnalyzer(NamespacedAnalyzer):
     name = "jobs"
     family = "job"
+    looks_for = "Jobs (none failed)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for job in _jobs(evidence):

@@ -20,6 +20,7 @@ _UNMOUNTED = re.compile(r"unmounted volumes=\[([^\]]*)\]", re.I)
 class MountsAnalyzer(NamespacedAnalyzer):
     name = "mounts"
     family = "mount"
+    looks_for = "volume mounts (no FailedMount)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

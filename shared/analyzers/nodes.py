@@ -40,6 +40,7 @@ def candidate_nodes(evidence: Evidence) -> list[dict[str, Any]]:
 class NodesAnalyzer:
     name = "nodes"
     family = "node"
+    looks_for = "the node (Ready, no pressure)"
 
     def handles(self, incident: Incident) -> bool:
         return True

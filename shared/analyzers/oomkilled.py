@@ -19,6 +19,7 @@ _HEAP = re.compile(r"(OutOfMemoryError[^\n]*|JavaScript heap out of memory|Memor
 class OOMKilledAnalyzer(NamespacedAnalyzer):
     name = "oomkilled"
     family = "oom"
+    looks_for = "OOM kills (no container OOMKilled)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
-from shared.analyzers.kube_facts import minutes_before, now_of
+from shared.analyzers.kube_facts import minutes_before, now_of, parse_time
 from shared.analyzers.strength import Strength
 from shared.analyzers.target import ContainerState, container_states, is_settled, target_pods
 from shared.diagnosis import Finding
@@ -103,6 +103,7 @@ def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log:
 class ProbesAnalyzer(NamespacedAnalyzer):
     name = "probes"
     family = "probe"
+    looks_for = "probe failures (no current liveness/readiness/startup failures)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:
@@ -141,6 +142,9 @@ class ProbesAnalyzer(NamespacedAnalyzer):
         container = self._container(states, kind, last_message.get(kind, ""))
         if container is None or self._is_history(evidence, pod, container, kind, last_at.get(kind)):
             return None
+        threshold = int((container.spec.get(f"{kind}Probe") or {}).get("failureThreshold", 3))
+        if kind == "readiness" and container.ready and failures[kind] < threshold:
+            return None  # fewer failures than the threshold never made a Ready pod unready: a blip
         probe = container.spec.get(f"{kind}Probe") or {}
         ns, pod_name = ns_of(pod), name_of(pod)
         log = evidence.logs(ns, pod_name, container.name, previous=kind != "readiness", tail_lines=100) or ""
@@ -170,6 +174,12 @@ class ProbesAnalyzer(NamespacedAnalyzer):
     @staticmethod
     def _is_history(evidence: Evidence, pod: dict[str, Any], c: ContainerState, kind: str, last: str | None) -> bool:
         """A probe that failed a while ago and passes now (Ready, or running settled) is history, not the failure."""
+        if kind == "readiness" and c.ready:
+            ready = next((cond for cond in (pod.get("status") or {}).get("conditions") or []
+                          if cond.get("type") == "Ready"), {})
+            since = minutes_before(parse_time(ready.get("lastTransitionTime")), last)
+            if since is not None and since > 0:
+                return True  # the pod became Ready after the last failure: the probe has passed since
         age = minutes_before(now_of(evidence), last)
         if age is None or age < RECENT_MINUTES:
             return False

@@ -39,6 +39,7 @@ def _creators(evidence: Evidence) -> list[dict[str, Any]]:
 class QuotaAnalyzer(NamespacedAnalyzer):
     name = "quota"
     family = "quota"
+    looks_for = "resource quotas (no FailedCreate for quota)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         if evidence.incident.family == "quota" and not evidence.incident.workload:

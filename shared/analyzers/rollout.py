@@ -76,6 +76,7 @@ def _pod_state(pod: dict[str, Any]) -> str:
 class RolloutAnalyzer(NamespacedAnalyzer):
     name = "rollout"
     family = "rollout"
+    looks_for = "rollouts (none stuck)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         deploy = target_workload(evidence)

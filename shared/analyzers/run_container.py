@@ -20,6 +20,7 @@ _START_ERRORS = ("RunContainerError", "StartError", "ContainerCannotRun", "Creat
 class RunContainerAnalyzer(NamespacedAnalyzer):
     name = "run_container"
     family = "run_container"
+    looks_for = "bad entrypoints (no runtime start error)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:

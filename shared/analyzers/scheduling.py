@@ -50,6 +50,7 @@ CATEGORY: Final = {
 class SchedulingAnalyzer:
     name = "scheduling"
     family = "scheduling"
+    looks_for = "scheduling (no pod unschedulable)"
 
     def handles(self, incident: Incident) -> bool:
         return bool(incident.namespace) and incident.object_kind != "Node"

@@ -35,6 +35,7 @@ def _ready_addresses(evidence: Evidence, svc: dict[str, Any]) -> int | None:
 class ServiceAnalyzer(NamespacedAnalyzer):
     name = "service"
     family = "service"
+    looks_for = "Services (endpoints present)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         for svc in _services(evidence):

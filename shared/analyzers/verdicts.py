@@ -16,9 +16,9 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import item, make_finding, name_of, ns_of
-from shared.analyzers.kube_facts import WORKLOAD_KINDS, parse_time
+from shared.analyzers.kube_facts import WORKLOAD_KINDS, condition, is_true, parse_time
 from shared.analyzers.strength import Strength
-from shared.analyzers.target import container_states, is_unhealthy, target_pods, target_workload
+from shared.analyzers.target import container_states, is_unhealthy, owner_of, target_pods, target_workload
 from shared.categories import HEALTHY, NOT_FOUND, UNKNOWN
 from shared.cluster.kinds import CLUSTER_SCOPED, resource_for_kind
 from shared.diagnosis import EvidenceItem, Finding
@@ -61,8 +61,14 @@ def not_found(evidence: Evidence) -> Finding | None:
         exists = namespace_exists(evidence, name)
         return None if exists or reads_failed(evidence) else _namespace_missing(evidence, name)
     if kind == "Pod":
-        if target_pods(evidence) or target_workload(evidence) is not None:
-            return None  # replaced by its controller: the investigation follows the workload
+        if evidence.get("pods", name, ns) is not None:
+            return None
+        replacements = target_pods(evidence)
+        if any(is_unhealthy(p) for p in replacements):
+            return None  # replaced, and the replacements fail too: the investigation follows them
+        workload = target_workload(evidence)
+        if replacements or workload is not None:
+            return _missing(evidence, kind, name, ns, now=_now_running(workload, replacements))
     elif kind in WORKLOAD_KINDS and evidence.incident.source == "manual":
         if target_workload(evidence) is not None:
             return None
@@ -90,7 +96,15 @@ def namespace_exists(evidence: Evidence, ns: str) -> bool:
     return any(evidence.list(kind, ns) for kind in ("pods", "deployments", "services", "events"))
 
 
-def _missing(evidence: Evidence, kind: str, name: str, ns: str, namespace_missing: bool = False) -> Finding:
+def _now_running(workload: Mapping[str, Any] | None, pods: Sequence[Mapping[str, Any]]) -> str:
+    """What replaced a pod that is gone: its workload and the pods it runs now, all healthy."""
+    owner = f"{workload.get('kind', 'workload')} {name_of(workload)}" if workload is not None else "its workload"
+    return (f"{owner} exists and now runs {len(pods)} pod(s), all Running and Ready "
+            f"({', '.join(name_of(p) for p in pods[:4])}): the pod was replaced and the trigger is stale")
+
+
+def _missing(evidence: Evidence, kind: str, name: str, ns: str, namespace_missing: bool = False,
+             now: str = "") -> Finding:
     resource = resource_for_kind(kind)
     near: list[str] = []
     elsewhere = [o for o in evidence.list(resource) if name_of(o) == name and ns_of(o) != ns] \
@@ -106,6 +120,8 @@ def _missing(evidence: Evidence, kind: str, name: str, ns: str, namespace_missin
     where = f" in namespace {ns}" if ns and resource not in CLUSTER_SCOPED else ""
     if namespace_missing:
         near.append(f"namespace {ns} itself does not exist")
+    if now:
+        near.insert(0, now)
     nearby = "; ".join(near) if near else "nothing with a similar name"
     listing = f" The workloads in {ns}: {', '.join(workloads[:10])}." if workloads else ""
     return make_finding(
@@ -154,12 +170,22 @@ def healthy_or_unknown(evidence: Evidence, checked: Sequence[str]) -> Finding:
     pods = target_pods(evidence)
     workload = target_workload(evidence)
     kind, name, ns = subject_of(evidence)
-    broken = [p for p in pods if is_unhealthy(p) and (p.get("status") or {}).get("phase") != "Succeeded"]
+    broken = [p for p in pods if is_unhealthy(p) and (p.get("status") or {}).get("phase") != "Succeeded"
+              and not _retried_job_pod(evidence, p)]
     short = _replicas_short(workload)
     if not broken and not short and not reads_failed(evidence) and (
             pods or workload is not None or kind not in ("Pod", "Namespace")):
         return healthy(evidence, f"{kind} {name}", pods, workload)
     return unknown(evidence, checked, broken or pods, short)
+
+
+def _retried_job_pod(evidence: Evidence, pod: Mapping[str, Any]) -> bool:
+    """A failed attempt of a Job that then completed (within its backoffLimit): history, not a failure."""
+    owner = owner_of(pod)
+    if (pod.get("status") or {}).get("phase") != "Failed" or not owner or owner[0] != "Job":
+        return False
+    job = evidence.get("jobs", owner[1], ns_of(pod))
+    return is_true(condition(job, "Complete"))
 
 
 def healthy(evidence: Evidence, subject: str, pods: Sequence[Mapping[str, Any]],

@@ -70,11 +70,16 @@ def opening_message(incident: Incident, findings: Sequence[Finding], prior: Sequ
     facts = {k: v for k, v in incident.to_dict().items() if v and k not in ("fingerprint", "labels", "dedupe_key")}
     parts = ["Incident:", untrusted("incident", json.dumps(facts, indent=1))]
     if findings:
-        parts.append("Analyzer findings (best first):")
-        for f in findings[:3]:
-            parts.append(untrusted(f"analyzer:{f.analyzer}", json.dumps({
-                "category": f.category, "confidence": f.confidence, "summary": f.summary,
-                "root_cause": f.root_cause, "evidence": [e.excerpt for e in f.evidence][:4]})))
+        parts.append("Analyzer findings (best first; the others compete with it; `strength` names the kind of "
+                     "evidence; `chain` is the path from the symptom to the root the analyzers followed):")
+        for f in findings[:4]:
+            shown = {"category": f.category, "confidence": f.confidence, "strength": f.strength,
+                     "summary": f.summary, "root_cause": f.root_cause,
+                     "evidence": [e.excerpt for e in f.evidence][:6]}
+            chain = getattr(f, "chain", None)
+            if chain:
+                shown["chain"] = [c if isinstance(c, Mapping) else getattr(c, "__dict__", str(c)) for c in chain]
+            parts.append(untrusted(f"analyzer:{f.analyzer}", json.dumps(shown, default=str)))
     else:
         parts.append("No analyzer recognised this failure.")
     if prior:

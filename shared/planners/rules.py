@@ -20,7 +20,7 @@ from shared.analyzers.base import Analyzer, Evidence
 from shared.analyzers.chain import roots_first
 from shared.analyzers.chain_walk import SYMPTOMS
 from shared.analyzers.facts import item
-from shared.analyzers.strength import CONTESTED, Strength, strength_named, strength_of
+from shared.analyzers.strength import CONCLUSIVE, CONTESTED, Strength, strength_named, strength_of
 from shared.diagnosis import Finding
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,11 @@ def run_analyzers(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> tupl
 def strength(finding: Finding) -> Strength:
     """The named strength of a finding's evidence (derived from its confidence when it names none)."""
     return strength_named(finding.strength) or strength_of(finding.confidence)
+
+
+def is_conclusive(finding: Finding | None, gate: float) -> bool:
+    """The model gate: only a finding at least STATE_SAYS strong, uncontested, at or above the gate, is final."""
+    return finding is not None and strength(finding) >= CONCLUSIVE and finding.confidence >= gate
 
 
 def _contest(ranked: list[Finding]) -> list[Finding]:

@@ -85,3 +85,7 @@ def test_a_binary_for_another_architecture_is_a_bad_entrypoint_not_a_bad_command
 
     (best, *_) = analyze(ANALYZERS, direct_evidence(_incident(), cluster))
     assert best.category == "run_container_error_bad_entrypoint"
+
+
+def test_every_registered_analyzer_says_what_it_looks_for_so_unknown_can_say_what_was_ruled_out():
+    assert all(getattr(a, "looks_for", "") for a in ANALYZERS.values())

@@ -135,19 +135,19 @@ def _case_too_many_pods() -> list[dict[str, Any]]:
 
 
 POSITIVE = [
-    (_case_insufficient_with_tainted_gpu_nodes, "pending_insufficient_resources", ["cpu", "500m", "2"], 0.95),
-    (_case_selected_nodes_all_tainted, "pending_taint", ["nvidia.com/gpu=present:NoSchedule", "gpu-0"], 0.95),
-    (_case_selector_typo, "pending_node_selector", ["disktype=ssd", "disk-type=ssd"], 0.95),
-    (_case_affinity_without_event, "pending_node_selector", ["topology.kubernetes.io/zone=eu-west-1c"], 0.85),
-    (_case_old_taint_format_all_nodes, "pending_taint", ["dedicated=batch:NoSchedule"], 0.95),
-    (_case_missing_storage_class, "pending_unbound_pvc", ["data-db-0", "fast-ssd"], 0.95),
-    (_case_wait_for_first_consumer_but_no_memory, "pending_insufficient_resources", ["memory", "24Gi"], 0.95),
-    (_case_too_many_pods, "pending_insufficient_resources", ["pods"], 0.95),
+    (_case_insufficient_with_tainted_gpu_nodes, "pending_insufficient_resources", ["cpu", "500m", "2"], ("SCHEDULER_SAYS", True)),
+    (_case_selected_nodes_all_tainted, "pending_taint", ["nvidia.com/gpu=present:NoSchedule", "gpu-0"], ("SCHEDULER_SAYS", True)),
+    (_case_selector_typo, "pending_node_selector", ["disktype=ssd", "disk-type=ssd"], ("SCHEDULER_SAYS", True)),
+    (_case_affinity_without_event, "pending_node_selector", ["topology.kubernetes.io/zone=eu-west-1c"], ("STATE_SAYS", True)),
+    (_case_old_taint_format_all_nodes, "pending_taint", ["dedicated=batch:NoSchedule"], ("SCHEDULER_SAYS", True)),
+    (_case_missing_storage_class, "pending_unbound_pvc", ["data-db-0", "fast-ssd"], ("OBJECT_MISSING", True)),
+    (_case_wait_for_first_consumer_but_no_memory, "pending_insufficient_resources", ["memory", "24Gi"], ("SCHEDULER_SAYS", True)),
+    (_case_too_many_pods, "pending_insufficient_resources", ["pods"], ("SCHEDULER_SAYS", True)),
 ]
 
 
 @pytest.mark.parametrize(
-    ("build", "category", "mentions", "confidence"),
+    ("build", "category", "mentions", "strength"),
     POSITIVE,
     ids=[
         "full untainted nodes beat dedicated gpu nodes: capacity is the cause",
@@ -160,7 +160,7 @@ POSITIVE = [
         "a node at its pod limit reads as insufficient pods",
     ],
 )
-def test_names_the_dominant_cause(build, category, mentions, confidence):
+def test_names_the_dominant_cause(build, category, mentions, strength):
     objects = build()
     name = next(o["metadata"]["name"] for o in objects if o["kind"] == "Pod" and o["status"]["phase"] == "Pending")
     finding = ANALYZER.conclude(evidence(incident(object_name=name, family="scheduling"), objects))
@@ -169,7 +169,9 @@ def test_names_the_dominant_cause(build, category, mentions, confidence):
     text = " ".join([finding.summary, finding.root_cause, *finding.recommendations, *finding.commands])
     for word in mentions:
         assert word in text
-    assert finding.confidence == confidence
+    named, conclusive = strength
+    assert finding.strength == named  # the scheduler's message (and the objects agreeing), or the objects alone
+    assert (finding.confidence >= 0.85) is conclusive
 
 
 def _young_pod_without_verdict() -> list[dict[str, Any]]:

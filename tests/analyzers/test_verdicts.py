@@ -195,3 +195,54 @@ def test_a_failure_is_never_reported_as_healthy(name):
     objects = [*_crashlooping_checkout("payments"), *_storefront("payments")]
     answer = _answer(_ask("payments", f"is {name} ok?", workload=name), objects, logs)
     assert (answer.category == "healthy") is (name == "storefront")
+
+
+def test_an_alert_for_a_pod_replaced_by_healthy_pods_is_not_found_and_says_what_runs_now():
+    inc = incident(namespace="shop", source="alertmanager", family="crashloop", reason="KubePodCrashLooping",
+                   object_kind="Pod", object_name="storefront-5b8c9d7f6-zzzzz", pod="storefront-5b8c9d7f6-zzzzz",
+                   workload_kind="Deployment", workload="storefront")
+    answer = _answer(inc, _storefront())
+    assert answer.category == "not_found"
+    assert "storefront-5b8c9d7f6-zzzzz" in answer.summary
+    assert "ready" in _text(answer) and "storefront-6d4cf56db6-a1b2c" in _text(answer)
+
+
+def test_a_pod_replaced_by_pods_that_fail_too_is_diagnosed_through_them():
+    logs = {("payments", "checkout-7f9c8d6b5-x2k4q", "checkout", True): CHECKOUT_LOG}
+    inc = incident(namespace="payments", source="alertmanager", family="crashloop", reason="KubePodCrashLooping",
+                   object_kind="Pod", object_name="checkout-7f9c8d6b5-aaaaa", pod="checkout-7f9c8d6b5-aaaaa",
+                   workload_kind="Deployment", workload="checkout")
+    answer = _answer(inc, _crashlooping_checkout("payments"), logs)
+    assert answer.category.startswith("crashloop_")
+
+
+def test_a_job_that_failed_once_then_completed_is_healthy_and_the_failed_attempt_is_history():
+    job = {"apiVersion": "batch/v1", "kind": "Job",
+           "metadata": {"name": "export-29100", "namespace": "shop",
+                        "ownerReferences": [{"kind": "CronJob", "name": "export", "controller": True}]},
+           "spec": {"backoffLimit": 3, "selector": {"matchLabels": {"job-name": "export-29100"}}},
+           "status": {"succeeded": 1, "failed": 1, "conditions": [cond("Complete", "True")]}}
+    cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "export", "namespace": "shop"},
+            "spec": {"schedule": "0 2 * * *", "jobTemplate": {"spec": {"template": {"spec": {}}}}}}
+    failed = pod("export-29100-abcde", "shop", phase="Failed", owner=("Job", "export-29100"),
+                 labels={"job-name": "export-29100"}, statuses=[
+                     {"name": "app", "ready": False, "restartCount": 0,
+                      "state": {"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": EARLIER}}}])
+    done = pod("export-29100-fghij", "shop", phase="Succeeded", owner=("Job", "export-29100"),
+               labels={"job-name": "export-29100"}, statuses=[
+                   {"name": "app", "ready": False, "restartCount": 0,
+                    "state": {"terminated": {"exitCode": 0, "reason": "Completed", "finishedAt": EARLIER}}}])
+    answer = _answer(_ask("shop", "did the export fail?", workload="export", workload_kind="CronJob",
+                          object_kind="CronJob"), [cron, job, failed, done, node("node-a")])
+    assert answer.category == "healthy"
+    assert "export" in answer.summary
+
+
+def test_one_readiness_failure_below_the_threshold_on_a_ready_pod_is_a_blip():
+    objects = _storefront()
+    objects.append(event("Pod", "storefront-6d4cf56db6-a1b2c", "Unhealthy",
+                         "Readiness probe failed: dial tcp 10.0.0.7:8080: connect: connection refused",
+                         count=1, first=NOW, last=NOW, component="kubelet"))
+    inc = incident(namespace="shop", object_kind="Pod", object_name="storefront-6d4cf56db6-a1b2c", family="probe",
+                   reason="Unhealthy", message="Readiness probe failed")
+    assert _answer(inc, objects).category == "healthy"
