@@ -32,6 +32,7 @@ STOPPED_CONFIDENCE: Final = 0.6  # the walk stopped (depth, reads) before it kne
 class ChainAnalyzer(NamespacedAnalyzer):
     name = "chain"
     family = "chain"
+    looks_for = "a broken dependency behind the symptom (Service, endpoints, claim, node, Job)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         from shared.analyzers import ANALYZERS  # the registry holds this analyzer: import when used
