@@ -1,15 +1,18 @@
 """CrashLoopBackOff: the container starts and dies; the cause is in its exit and its last words.
 
 Reads, like an SRE: the container's lastState.terminated (exit code, reason, termination message),
-then `logs --previous` (the instance that died), and classifies the end of it (missing env var,
-missing file, bad command or flag, permission denied, port in use, or the application's own error).
-OOMKilled exits belong to the oomkilled analyzer; kills by a failing liveness probe to probes.
+then `logs --previous` (the instance that died), finds the error it died of by structure
+(`terminal_error`), and classifies that: missing env var, missing file, bad command or flag, permission
+denied, port in use, or the application's own error (naming the missing module or the host it could not
+reach). OOMKilled exits belong to the oomkilled analyzer; kills by a failing liveness probe to probes.
+A container Running and Ready now, whose restarts are history, is not crash-looping.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Final
 
 from shared.analyzers import logsignals
@@ -24,8 +27,9 @@ from shared.analyzers.facts import (
     owner_hint,
     warning_messages,
 )
-from shared.analyzers.kube_facts import now_of
+from shared.analyzers.kube_facts import now_of, parse_time
 from shared.analyzers.target import ContainerState, container_states, is_settled, target_pods
+from shared.analyzers.terminal_error import TerminalError, find_terminal_error
 from shared.diagnosis import Finding
 
 EXIT_MEANINGS: Final = {
@@ -47,11 +51,31 @@ def exit_meaning(code: int | None) -> str:
     return EXIT_MEANINGS.get(code, f"exit code {code}")
 
 
+FLAPPING_RESTARTS: Final = 3  # this many restarts, the last within FLAPPING_MINUTES: it still crashes
+FLAPPING_MINUTES: Final = 10
+
+
 def _crashing(c: ContainerState) -> bool:
     last = c.last_exit or {}
     if c.waiting_reason == "CrashLoopBackOff":
         return True
     return bool(c.restarts) and bool(last) and last.get("exitCode", 0) != 0
+
+
+def _running_fine(c: ContainerState, pod: dict[str, Any], now: datetime | None) -> bool:
+    """Running and Ready now, not dying again and again: its restarts are history, not a crash loop."""
+    if not c.ready or c.waiting_reason or c.terminated:
+        return False
+    ready = next((cond for cond in (pod.get("status") or {}).get("conditions") or [] if cond.get("type") == "Ready"),
+                 None)
+    if ready is not None and ready.get("status") != "True":
+        return False
+    finished = parse_time((c.last_terminated or {}).get("finishedAt"))
+    stamps = [now] + [parse_time(cond.get("lastTransitionTime"))
+                                  for cond in (pod.get("status") or {}).get("conditions") or []]
+    newest = max([t for t in stamps if t is not None], default=None)
+    recent = finished is not None and newest is not None and (newest - finished).total_seconds() < FLAPPING_MINUTES * 60
+    return not (c.restarts >= FLAPPING_RESTARTS and recent)
 
 
 def _killed_by_probe(events: list[dict[str, Any]], container: str) -> bool:
@@ -72,7 +96,8 @@ class CrashLoopAnalyzer(NamespacedAnalyzer):
     def conclude(self, evidence: Evidence) -> Finding | None:
         for pod in target_pods(evidence)[:3]:
             for c in container_states(pod):
-                if c.init or not _crashing(c) or is_settled(c, pod, now_of(evidence)):
+                now = now_of(evidence)
+                if c.init or not _crashing(c) or is_settled(c, pod, now) or _running_fine(c, pod, now):
                     continue
                 finding = self._explain(evidence, pod, c)
                 if finding is not None:
@@ -92,46 +117,87 @@ class CrashLoopAnalyzer(NamespacedAnalyzer):
         if not log:
             log = evidence.logs(ns, pod_name, c.name, tail_lines=200)
         message = str(last.get("message") or "")
-        signal = logsignals.classify(message, code) or logsignals.classify(log, code)
+        from_message, from_log = find_terminal_error(message), find_terminal_error(log)
+        terminal = from_message if from_message and (from_message.signal or not from_log) else from_log
+        signal = terminal.signal if terminal else None
+        signal = signal or logsignals.usage_signal(message, code) or logsignals.usage_signal(log, code)
         target, workload = owner_hint(evidence, pod)
-        src_logs = f"logs {ns}/{pod_name}/{c.name} (previous)"
+        source = (f"logs {ns}/{pod_name}/{c.name} (previous)" if terminal is None or terminal is from_log
+                  else f"pod/{ns}/{pod_name} termination message")
         ev = [item(f"pod/{ns}/{pod_name} status",
                    f"container {c.name}: {c.waiting_reason or 'restarting'}, restarts {c.restarts}, last exit "
                    f"{code} ({last.get('reason', '?')})")]
+        if terminal is not None:
+            ev.append(item(source, " | ".join(terminal.excerpt[:3]) or terminal.text))
         base_cmds = [f"kubectl -n {ns} logs {pod_name} -c {c.name} --previous",
                      f"kubectl -n {ns} describe pod {pod_name}"]
-        if signal is None:
-            return self._app_error(evidence, pod, c, code, log, ev, base_cmds, target, workload)
-        ev.append(item(src_logs if signal.line in (log or "") else f"pod/{ns}/{pod_name} termination message",
-                       signal.line))
+        if signal is None or signal.category == "crashloop_app_error":
+            return self._app_error(evidence, pod, c, code, terminal, signal, ev, base_cmds, target, workload)
+        if terminal is None or signal.line not in terminal.excerpt:
+            ev.append(item(source, signal.line))
         facts = _Facts(evidence, pod, c, signal, ev, base_cmds, target, workload, code, log or "")
-        return _FOR_SIGNAL[signal.category](facts)
+        finding = _FOR_SIGNAL[signal.category](facts)
+        if terminal is None or not terminal.certain:  # the signal sits in a guessed last line: not conclusive
+            finding = replace(finding, confidence=min(finding.confidence, GUESSED_CONFIDENCE))
+        return finding
 
     def _app_error(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState, code: int | None,
-                   log: str | None, ev: list[Any], cmds: list[str], target: str, workload: str) -> Finding:
-        line = logsignals.last_error_line(log)
+                   terminal: TerminalError | None, signal: logsignals.LogSignal | None, ev: list[Any],
+                   cmds: list[str], target: str, workload: str) -> Finding:
         ns, pod_name = ns_of(pod), name_of(pod)
-        if line:
-            ev.append(item(f"logs {ns}/{pod_name}/{c.name} (previous)", line))
-        frame = logsignals.top_frame(log, line)
-        said = (f": the last error it logged was “{line[:200]}”" + (f" at {frame}" if frame else "")
-                if line else " (it logged nothing)")
-        confidence = 0.72 if line else 0.55
+        said, headline, confidence = _what_it_said(terminal, signal)
+        recommendations = [f"Fix the application error shown in the previous logs of {c.name}, or roll back "
+                           f"{target} to the last working revision (kubectl -n {ns} rollout undo {target}).",
+                           "Check what changed recently: image, configuration, and the dependencies it connects to."]
+        commands = [*cmds, f"kubectl -n {ns} rollout history {target}"]
+        if signal is not None and signal.kind == "missing_module":
+            recommendations.insert(0, f"Add {signal.fact} to the application's dependencies (requirements, "
+                                      f"package.json, pom/gradle, the image's packages) and rebuild the image.")
+        elif signal is not None and signal.kind == "host_unreachable":
+            host = signal.fact.split(":")[0]
+            recommendations.insert(0, f"Check {signal.fact}: the Service {host} and its endpoints (are its pods "
+                                      f"Ready?), the name and port the application is configured with, and "
+                                      f"NetworkPolicies between them.")
+            if not re.fullmatch(r"[\d.]+", host):
+                commands.append(f"kubectl -n {ns} get service,endpoints {host.split('.')[0]}")
         if code in (137, 143):
-            confidence = 0.5
+            confidence = min(confidence, 0.5)
         return make_finding(
             "crashloop_app_error",
-            f"{workload}: container {c.name} crash-loops, exiting with {code} ({exit_meaning(code)})",
+            f"{workload}: container {c.name} crash-loops, exiting with {code} ({exit_meaning(code)})" + headline,
             f"The {c.name} container of pod {pod_name} exits with code {code}, {exit_meaning(code)}, "
             f"right after starting{said}. The application itself fails; Kubernetes only restarts it.",
             ev,
-            [f"Fix the application error shown in the previous logs of {c.name}, or roll back {target} "
-             f"to the last working revision (kubectl -n {ns} rollout undo {target}).",
-             "Check what changed recently: image, configuration, and the dependencies it connects to."],
-            [*cmds, f"kubectl -n {ns} rollout history {target}"],
+            recommendations,
+            commands,
             confidence,
             self.name,
         )
+
+
+GUESSED_CONFIDENCE: Final = 0.8  # a known signal read from an unstructured last line: below the model gate
+_EXPLAINED_CONFIDENCE: Final = {"missing_module": 0.88, "host_unreachable": 0.8}
+
+
+def _what_it_said(terminal: TerminalError | None, signal: logsignals.LogSignal | None) -> tuple[str, str, float]:
+    """(the sentence quoting the terminal error, the summary's tail, the confidence) of an app error."""
+    if terminal is None:
+        return " (it logged no error before exiting)", "", 0.55
+    where = f" at {terminal.frame}" if terminal.frame else ""
+    kind = "" if terminal.kind.lower() in ("error", "fatal", "critical") else f"{terminal.kind} "
+    said = (f": it died of {kind}“{terminal.text[:200]}”{where}" if terminal.certain
+            else f": the last thing it logged was “{terminal.text[:200]}”")
+    causes = [line for line in terminal.excerpt[1:3] if line != terminal.text]
+    if causes and terminal.certain:
+        said += f" (with “{causes[0][:160]}”)"
+    if signal is not None and signal.kind == "missing_module":
+        return (said + f". The dependency {signal.fact} is not in the image", f": {signal.fact} is missing",
+                _EXPLAINED_CONFIDENCE["missing_module"] if terminal.certain else GUESSED_CONFIDENCE - 0.1)
+    if signal is not None and signal.kind == "host_unreachable":
+        return (said + f". It cannot reach {signal.fact}, a dependency it needs to start",
+                f": cannot reach {signal.fact}",
+                _EXPLAINED_CONFIDENCE["host_unreachable"] if terminal.certain else GUESSED_CONFIDENCE - 0.1)
+    return said, "", 0.7 if terminal.certain else 0.6
 
 
 @dataclass(frozen=True)
