@@ -114,25 +114,32 @@ def context_for(cluster_data: Iterable[Any], doc_hosts: Iterable[str]) -> Contex
     return Context(frozenset(h.lower() for h in doc_hosts), frozenset(hosts), frozenset(injected))
 
 
-def _collect_hosts(data: Any, hosts: set[str]) -> None:
+def _collect_hosts(data: Any, hosts: set[str], parent: str = "") -> None:
+    """Hosts of the objects themselves, from structured fields only (never from strings such as a
+    ConfigMap value, an annotation or a log): images of containers, Ingress rule and TLS hosts, Services."""
     if isinstance(data, Mapping):
         if data.get("kind") == "Service" and isinstance(data.get("metadata"), Mapping):
             name, ns = data["metadata"].get("name"), data["metadata"].get("namespace")
-            hosts.update(h for h in (name, f"{name}.{ns}") if name)
+            hosts.update(str(h).lower() for h in (name, f"{name}.{ns}") if name)
         for key, value in data.items():
-            if key == "image" and isinstance(value, str) and "/" in value:
+            if parent in _CONTAINER_LISTS and key == "image" and isinstance(value, str) and "/" in value:
                 first = value.split("/", 1)[0]
                 if "." in first or ":" in first or first == "localhost":
                     hosts.add(first.split(":")[0].lower())
-            elif key == "host" and isinstance(value, str):
+            elif parent == "rules" and key == "host" and isinstance(value, str):
                 hosts.add(value.lower())
-            elif key == "hosts" and isinstance(value, list):
+            elif parent == "tls" and key == "hosts" and isinstance(value, list):
                 hosts.update(str(h).lower() for h in value)
-            else:
-                _collect_hosts(value, hosts)
+            elif isinstance(value, (Mapping, list)):
+                # rollout_history keeps containers by name: {"containers": {"api": {"image": ...}}}
+                keep = parent in _CONTAINER_LISTS and isinstance(value, Mapping) and "image" in value
+                _collect_hosts(value, hosts, parent if keep else key)
     elif isinstance(data, list):
         for item in data:
-            _collect_hosts(item, hosts)
+            _collect_hosts(item, hosts, parent)
+
+
+_CONTAINER_LISTS: Final = frozenset({"containers", "initContainers", "ephemeralContainers"})
 
 
 def check_command(command: str) -> tuple[str | None, str]:
