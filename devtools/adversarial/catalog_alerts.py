@@ -5,6 +5,8 @@
 from devtools.adversarial.kit import (
     L,
     Scenario,
+    add_taint,
+    backdate,
     base_cluster,
     controller_event,
     crash_app,
@@ -12,9 +14,11 @@ from devtools.adversarial.kit import (
     ksm_pod,
     name_of,
     prom_alert,
+    set_node_condition,
 )
+from devtools.heldout.base import CORDONED_IP, node_name
 from devtools.heldout.events import config_error_trail
-from devtools.heldout.shapes import container, env_secret, env_value, mount, pvc_volume, resources
+from devtools.heldout.shapes import container, env_secret, env_value, mount, port, pvc_volume, resources
 from devtools.heldout.states import terminated, waiting
 
 _JOB_FAILED_EXPR = 'kube_job_failed{job="kube-state-metrics"} > 0'
@@ -192,10 +196,100 @@ def container_waiting_missing_secret() -> Scenario:
     )
 
 
+def statefulset_mismatch_csi_iam() -> Scenario:
+    """KubeStatefulSetReplicasMismatch; the new replica's claim cannot be provisioned (CSI driver's IAM role)."""
+    c = base_cluster("alert-kubestatefulsetreplicasmismatch-csi-iam")
+    c.namespace("catalog-db", labels={"team": "catalog"})
+    msg = 'running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded'
+    wl = c.statefulset("catalog-db", "mongodb", [container(
+        "mongodb", "docker.io/bitnami/mongodb:8.0.4-debian-12-r0", ports=[port(27017, "mongodb")],
+        resources=resources("500m", "2Gi", memory_limit="2Gi"), mounts=[mount("data", "/bitnami/mongodb")])],
+        replicas=3, claim_size="100Gi", unbound_claims=(2,), unschedulable=msg, pod_created=40 * 1440)
+    pod = wl.pods[2]
+    backdate(c, pod, 28)
+    c.scheduler_event(pod, msg, count=6, first=27, last=3)
+    pvc = next(o for o in c.extra["persistentvolumeclaims.json"] if o["metadata"]["name"] == "data-mongodb-2")
+    pvc["metadata"]["creationTimestamp"] = c.clock.ago(minutes=28)
+    ctrl = next(name_of(p) for p in c.dump["kube-system"]["pods"] if name_of(p).startswith("ebs-csi-controller-"))
+    err = (f'failed to provision volume with StorageClass "gp3": rpc error: code = Internal desc = Could not create volume '
+           f'"pvc-{pvc["metadata"]["uid"]}": could not create volume in EC2: operation error EC2: CreateVolume, https response '
+           "error StatusCode: 403, RequestID: 3f1c9a2e-7b44-4d0e-9c61-0b8e5a2d4f17, api error UnauthorizedOperation: You are "
+           "not authorized to perform this operation. User: arn:aws:sts::418273645509:assumed-role/prod-euw1-ebs-csi-controller/"
+           "1759912345678901234 is not authorized to perform: ec2:CreateVolume on resource: arn:aws:ec2:eu-west-1:418273645509:volume/* "
+           "because no identity-based policy allows the ec2:CreateVolume action")
+    c.event(pvc, "ProvisioningFailed", err, kind="PersistentVolumeClaim", count=14, first=27, last=1.5,
+            component=f"ebs.csi.aws.com_{ctrl}_5d0c1f7e-3a9b-4c2d-8e61-7f4a2b9c0d13", instance="")
+    c.event(pvc, "WaitForFirstConsumer", "waiting for first consumer to be created before binding", kind="PersistentVolumeClaim",
+            type_="Normal", count=1, first=28, component="persistentvolume-controller", instance="")
+    c.service("catalog-db", "mongodb-headless", {"app.kubernetes.io/name": "mongodb"}, [("mongodb", 27017, "mongodb")], headless=True)
+    alert = prom_alert(
+        c, "KubeStatefulSetReplicasMismatch", {"statefulset": "mongodb", "namespace": "catalog-db"},
+        summary="StatefulSet has not matched the expected number of replicas.",
+        description="StatefulSet catalog-db/mongodb has not matched the expected number of replicas for longer than 15 minutes.",
+        expr='(kube_statefulset_status_replicas_ready{job="kube-state-metrics"} != kube_statefulset_replicas{job="kube-state-metrics"}) and (changes(kube_statefulset_status_replicas_updated{job="kube-state-metrics"}[10m]) == 0)',
+        started=9, stack="kp")
+    return Scenario(
+        "alert-kubestatefulsetreplicasmismatch-csi-iam", c, "alert.json", alert,
+        "pending_unbound_pvc", ("data-mongodb-2", "createvolume"),
+        "mongodb was scaled to 3 replicas 28 minutes ago; mongodb-2 waits for its claim data-mongodb-2, which the "
+        "EBS CSI driver cannot provision: its IAM role is not allowed ec2:CreateVolume (403 UnauthorizedOperation). "
+        "The two existing replicas are fine; the StorageClass exists. Fix the controller's IAM policy.",
+        chain=(("StatefulSet/catalog-db/mongodb", "2/3 ready"),
+               ("Pod/catalog-db/mongodb-2", "Pending: VolumeBinding timed out"),
+               ("PersistentVolumeClaim/catalog-db/data-mongodb-2", "ProvisioningFailed: UnauthorizedOperation ec2:CreateVolume")),
+        group="alert_labels",
+    )
+
+
+def daemonset_stuck_node_pleg() -> Scenario:
+    """KubeDaemonSetRolloutStuck for aws-node; the root is one node whose kubelet reports PLEG not healthy."""
+    c = base_cluster("alert-kubedaemonsetrolloutstuck-node-pleg")
+    node = node_name(CORDONED_IP)
+    pleg = "container runtime is down, PLEG is not healthy: pleg was last seen active 3m12.482109223s ago; threshold is 3m0s"
+    set_node_condition(c, node, "Ready", "False", "KubeletNotReady", pleg, 22)
+    add_taint(c, node, "node.kubernetes.io/not-ready", "NoSchedule", 22)
+    add_taint(c, node, "node.kubernetes.io/not-ready", "NoExecute", 22)
+    c.event(c.nodes[node]["obj"], "NodeNotReady", f"Node {node} status is now: NodeNotReady", kind="Node", type_="Normal",
+            count=1, first=22, host=node)
+    for ns in list(c.dump):
+        for ds in c.dump[ns].get("daemonsets", []):
+            mine = [p for p in c.dump[ns]["pods"] if p["spec"].get("nodeName") == node
+                    and p["metadata"]["name"].startswith(ds["metadata"]["name"] + "-")]
+            for pod in mine:
+                for cond in pod["status"]["conditions"]:
+                    if cond["type"] in ("Ready", "ContainersReady"):
+                        cond.update(status="False", lastTransitionTime=c.clock.ago(minutes=22))
+                for st in pod["status"].get("containerStatuses", []):
+                    st["ready"] = False
+            if mine:
+                st = ds["status"]
+                st["numberReady"] -= len(mine)
+                st["numberAvailable"] -= len(mine)
+                st["numberUnavailable"] = st.get("numberUnavailable", 0) + len(mine)
+    alert = prom_alert(
+        c, "KubeDaemonSetRolloutStuck", {"daemonset": "aws-node", "namespace": "kube-system"},
+        summary="DaemonSet rollout is stuck.",
+        description="DaemonSet kube-system/aws-node has not finished or progressed for at least 15m.",
+        expr='((kube_daemonset_status_current_number_scheduled{job="kube-state-metrics"} != kube_daemonset_status_desired_number_scheduled{job="kube-state-metrics"}) or (kube_daemonset_status_number_available{job="kube-state-metrics"} != kube_daemonset_status_desired_number_scheduled{job="kube-state-metrics"}))',
+        started=5, stack="kps", scrape_pod=ksm_pod(c))
+    return Scenario(
+        "alert-kubedaemonsetrolloutstuck-node-pleg", c, "alert.json", alert,
+        "node_not_ready", (node, "pleg"),
+        f"aws-node (and every other DaemonSet) has one pod unavailable, all on {node}: the node is NotReady for 22 "
+        "minutes, its kubelet reporting 'PLEG is not healthy' (container runtime hung). The DaemonSet is the symptom; "
+        "the node is the root. It was already cordoned for the AMI rotation, so only DaemonSet pods run there.",
+        chain=(("DaemonSet/kube-system/aws-node", "1 pod unavailable"),
+               (f"Node/{node}", "Ready False: PLEG is not healthy")),
+        group="alert_labels",
+    )
+
+
 SCENARIOS = {
     "alert-kubejobfailed-kube-prometheus": job_failed_kube_prometheus,
     "alert-kubejobfailed-kps-ksm-pod-label": job_failed_kps_pod_label,
     "alert-kubehpareplicasmismatch-quota": hpa_mismatch_quota,
     "alert-kubepodcrashlooping-kp-permission": crashloop_kube_prometheus_permission,
     "alert-kubecontainerwaiting-missing-secret": container_waiting_missing_secret,
+    "alert-kubestatefulsetreplicasmismatch-csi-iam": statefulset_mismatch_csi_iam,
+    "alert-kubedaemonsetrolloutstuck-node-pleg": daemonset_stuck_node_pleg,
 }
