@@ -24,25 +24,53 @@ TRIGGERS = {"event": "event.json", "alert": "alert.json", "ask": "ask.json"}
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=os.environ.get("KUBETRIAGE_LOG_LEVEL", "WARNING"), stream=sys.stderr)
+    environ = os.environ if environ is None else environ
     try:
-        settings = Settings.from_env(os.environ if environ is None else environ)
+        settings = Settings.from_env(environ)
     except Exception as exc:  # noqa: BLE001 - one line for a person
         print(f"kubetriage: bad settings: {exc}", file=sys.stderr)
         return 2
-    return args.run(args, settings)
+    args.environ = dict(environ)
+    try:
+        return int(args.run(args, settings))
+    except BrokenPipeError:
+        # `kubetriage … | head`: the reader has what it wanted. Point stdout at /dev/null so the
+        # interpreter's final flush does not raise again, and leave quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kubetriage")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without an install
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kubetriage", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kubetriage {_version()}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
-    diag = sub.add_parser("diagnose", help="one incident through the whole path against a snapshot")
-    diag.add_argument("--snapshot", required=True, help="a kubectl cluster-info dump directory")
+    diag = sub.add_parser("diagnose", help="one incident through the whole path, against a snapshot or a cluster")
+    where = diag.add_mutually_exclusive_group()
+    where.add_argument("--snapshot", help="a kubectl cluster-info dump directory (default: the live cluster)")
+    where.add_argument("--context", help="the kubeconfig context to read (default: the current one)")
     trigger = diag.add_mutually_exclusive_group(required=True)
     trigger.add_argument("--event", help="a core/v1 Event as ApiServerSource delivers it")
     trigger.add_argument("--alert", help="an Alertmanager v4 webhook payload")
     trigger.add_argument("--ask", help="a manual request {namespace, pod?, workload?, question?}")
+    trigger.add_argument("--namespace", "-n", help="ask about this namespace (with --pod, --workload, --question)")
+    diag.add_argument("--pod", help="with --namespace: the pod to diagnose")
+    diag.add_argument("--workload", help="with --namespace: KIND/NAME, e.g. deployment/checkout")
+    diag.add_argument("--question", help="with --namespace: what you want to know, in words")
     diag.add_argument("--json", action="store_true", help="print the diagnosis object alone")
     diag.set_defaults(run=_cmd_diagnose)
+    from shared.cli_history import add_history_commands
+
+    add_history_commands(sub)
     ev = sub.add_parser("eval", help="score the troubleshooter on a scenario suite")
     ev.add_argument("suite", nargs="?", help="a directory of scenarios (default: every bundled suite, as "
                     "`make suites` renders them under <state dir>/suites)")
@@ -73,22 +101,29 @@ def request_for(kind: str, payload: bytes) -> tuple[str, dict[str, str]]:
 
 
 def diagnose(
-    settings: Settings, snapshot: str | Path, kind: str, payload: bytes, store: Any = None
+    settings: Settings, snapshot: str | Path | None, kind: str, payload: bytes, store: Any = None,
+    cluster: Any = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Run one trigger through router and troubleshooter in-process; the diagnoses and the router's reply."""
-    from shared.cluster.snapshot import load_snapshot
+    """Run one trigger through router and troubleshooter in-process; the diagnoses and the router's reply.
+
+    Against `snapshot`, or against `cluster` (a live one) when no snapshot is given.
+    """
     from shared.runtime import build_local
 
+    if cluster is None:
+        from shared.cluster.snapshot import load_snapshot
+
+        cluster = load_snapshot(str(snapshot))
     with tempfile.TemporaryDirectory(prefix="kubetriage-") as tmp:
-        local = replace(settings, snapshot=str(snapshot), state_dir=tmp, redis_url=None, k_sink=None,
-                        slack_webhook_url=None, webhook_url=None, alertmanager_token=None)
+        local = replace(settings, snapshot=str(snapshot) if snapshot else None, state_dir=tmp, redis_url=None,
+                        k_sink=None, slack_webhook_url=None, slack_bot_token=None, slack_channel=None,
+                        webhook_url=None, alertmanager_token=None)
         if store is None:
             from shared.stores.sqlite import SqliteStore
 
             store = SqliteStore(str(Path(tmp) / "state.sqlite3"))
         out = io.StringIO()
-        router, emitter = build_local(local, store, stream=out, as_json=True,
-                                      cluster=load_snapshot(snapshot))
+        router, emitter = build_local(local, store, stream=out, as_json=True, cluster=cluster)
         path, headers = request_for(kind, payload)
         reply = router.handle(path, headers, payload)
         emitter.drain()
@@ -97,17 +132,40 @@ def diagnose(
 
 
 def _cmd_diagnose(args: argparse.Namespace, settings: Settings) -> int:
-    kind = next(k for k in TRIGGERS if getattr(args, k))
-    path = Path(getattr(args, kind))
-    if not Path(args.snapshot).is_dir():
-        print(f"kubetriage: snapshot {args.snapshot} is not a directory", file=sys.stderr)
+    if not args.namespace and (args.pod or args.workload or args.question):
+        print("kubetriage: --pod, --workload and --question go with --namespace", file=sys.stderr)
         return 2
-    try:
-        payload = path.read_bytes()
-    except OSError as exc:
-        print(f"kubetriage: cannot read {path}: {exc.strerror}", file=sys.stderr)
-        return 2
-    diagnoses, reply = diagnose(settings, args.snapshot, kind, payload)
+    if args.namespace:
+        kind = "ask"
+        asked = {"namespace": args.namespace, "pod": args.pod, "workload": args.workload, "question": args.question}
+        payload = json.dumps({k: v for k, v in asked.items() if v}).encode()
+    else:
+        kind = next(k for k in TRIGGERS if getattr(args, k))
+        path = Path(getattr(args, kind))
+        try:
+            payload = path.read_bytes()
+        except OSError as exc:
+            print(f"kubetriage: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+    cluster = None
+    if args.snapshot:
+        if not Path(args.snapshot).is_dir():
+            print(f"kubetriage: snapshot {args.snapshot} is not a directory", file=sys.stderr)
+            return 2
+    else:
+        from shared.cluster.access import check_access
+        from shared.cluster.factory import open_cluster
+        from shared.errors import ClusterUnavailable
+
+        live = replace(settings, snapshot=None, kube_context=args.context or settings.kube_context)
+        try:
+            access = check_access(live, args.environ)
+            cluster = open_cluster(live, args.environ)
+        except ClusterUnavailable as exc:
+            print(f"kubetriage: {exc}", file=sys.stderr)
+            return 2
+        print(f"kubetriage: reading {access.description} (read-only)", file=sys.stderr)
+    diagnoses, reply = diagnose(settings, args.snapshot, kind, payload, cluster=cluster)
     if not diagnoses:
         print(f"kubetriage: no diagnosis: {_why_none(reply)}", file=sys.stderr)
         return 1

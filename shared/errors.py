@@ -75,3 +75,7 @@ class DeliveryError(KubetriageError):
         self.sink = sink
         self.retryable = retryable
         super().__init__(message)
+
+
+class ClusterUnavailable(KubetriageError):
+    """No way to read the cluster: no kubeconfig, no such context, no in-cluster account (503, said in one line)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.errors import (
+    ClusterUnavailable,
     DeliveryError,
     InvalidInput,
     LeaseHeld,
@@ -47,6 +48,9 @@ def reply_for_error(exc: Exception) -> Reply:
     if isinstance(exc, StoreError):
         log.error("state store failed: %s", exc, extra={"error": str(exc), "cause": _cause(exc)})
         return Reply(503, {"error": "state store unavailable"}, {"Retry-After": "2"})
+    if isinstance(exc, ClusterUnavailable):
+        log.error("cluster unavailable: %s", exc)
+        return Reply(503, {"error": "cluster unavailable", "detail": str(exc)}, {"Retry-After": "30"})
     if isinstance(exc, DeliveryError):
         log.error("hand-off failed to %s: %s", exc.sink, exc,
                   extra={"sink": exc.sink, "error": str(exc), "cause": _cause(exc)})
