@@ -135,6 +135,9 @@ def _cmd_diagnose(args: argparse.Namespace, settings: Settings) -> int:
     if not args.namespace and (args.pod or args.workload or args.question):
         print("kubetriage: --pod, --workload and --question go with --namespace", file=sys.stderr)
         return 2
+    if args.snapshot and not Path(args.snapshot).is_dir():
+        print(f"kubetriage: snapshot {args.snapshot} is not a directory", file=sys.stderr)
+        return 2
     if args.namespace:
         kind = "ask"
         asked = {"namespace": args.namespace, "pod": args.pod, "workload": args.workload, "question": args.question}
@@ -148,11 +151,7 @@ def _cmd_diagnose(args: argparse.Namespace, settings: Settings) -> int:
             print(f"kubetriage: cannot read {path}: {exc.strerror}", file=sys.stderr)
             return 2
     cluster = None
-    if args.snapshot:
-        if not Path(args.snapshot).is_dir():
-            print(f"kubetriage: snapshot {args.snapshot} is not a directory", file=sys.stderr)
-            return 2
-    else:
+    if not args.snapshot:
         from shared.cluster.access import check_access
         from shared.cluster.factory import open_cluster
         from shared.errors import ClusterUnavailable
