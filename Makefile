@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint eval suites run bench manifests clean
+.PHONY: install demo test lint eval suites run run-demo bench manifests clean
 # Where `make suites` renders every bundled scenario suite; `kubetriage eval`/`demo` read it (they never import devtools).
 SUITES := $(or $(KUBETRIAGE_STATE_DIR),.kubetriage)/suites
 
@@ -37,11 +37,14 @@ eval: suites
 run: $(STAMP)
 	$(BIN)/python -m devtools.run_local
 
+run-demo: $(STAMP)
+	$(BIN)/python -m devtools.run_local --demo
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 manifests: $(STAMP)
-	$(shell command -v kubectl || echo /usr/lib/google-cloud-sdk/bin/kubectl.1.32) kustomize knative/
+	@$(shell command -v kubectl || echo /usr/lib/google-cloud-sdk/bin/kubectl.1.32) kustomize knative/
 
 clean:
 	rm -rf $(VENV) .kubetriage build *.egg-info
