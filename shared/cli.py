@@ -194,7 +194,7 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kubetriage: suite {suite} is not a directory" + ("" if args.suite else f"; {RENDER_HINT}"),
               file=sys.stderr)
         return 2
-    results = evaluate_suite(settings, suite)
+    results = evaluate_suite(settings, suite, on_progress=_progress_printer(sys.stderr))
     if not results:
         print(f"kubetriage: no scenario (a directory with expected.json) under {suite}", file=sys.stderr)
         return 2
@@ -212,6 +212,21 @@ RENDER_HINT = ("render the bundled suites first: `make suites` (what `make eval`
 def rendered_suites(settings: Settings) -> Path:
     """Where `python -m devtools.suites` renders every bundled suite (the CLI never imports devtools)."""
     return Path(settings.state_dir) / "suites"
+
+
+def _progress_printer(stream: Any) -> Any:
+    """Progress on stderr: one line rewritten in place on a terminal, a line every 25 scenarios elsewhere."""
+    is_tty = stream.isatty()
+
+    def show(done: int, total: int, name: str) -> None:
+        if is_tty:
+            end = "\n" if done == total else ""
+            stream.write(f"\r\033[K[{done}/{total}] {name}{end}")
+        elif done % 25 == 0 or done == total:
+            stream.write(f"evaluated {done}/{total}\n")
+        stream.flush()
+
+    return show
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

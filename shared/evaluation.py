@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -64,13 +64,21 @@ def evaluate_scenario(settings: Settings, scenario: Path) -> dict[str, Any]:
     }
 
 
-def evaluate_suite(settings: Settings, suite: Path) -> list[dict[str, Any]]:
+def evaluate_suite(
+    settings: Settings, suite: Path, on_progress: Callable[[int, int, str], None] | None = None
+) -> list[dict[str, Any]]:
     """Every scenario under `suite`; each result names its suite (the first directory below `suite` when the
-    scenarios sit two levels down, as `python -m devtools.suites` renders them, else the directory's name)."""
+    scenarios sit two levels down, as `python -m devtools.suites` renders them, else the directory's name).
+
+    `on_progress(done, total, scenario)` is called after each scenario (a person should see it move).
+    """
     results = []
-    for scenario in scenario_dirs(suite):
+    scenarios = scenario_dirs(suite)
+    for done, scenario in enumerate(scenarios, 1):
         parts = scenario.relative_to(suite).parts
         results.append({"suite": parts[0] if len(parts) > 1 else suite.name, **evaluate_scenario(settings, scenario)})
+        if on_progress is not None:
+            on_progress(done, len(scenarios), scenario.name)
     return results
 
 

@@ -104,3 +104,22 @@ def test_a_closed_pipe_ends_quietly(scenario, tmp_path):  # noqa: F811
                          timeout=120)
     assert "BrokenPipeError" not in out.stderr and "Traceback" not in out.stderr
     assert out.returncode == 0 and out.stdout.count("\n") == 1
+
+
+def test_eval_shows_progress_on_a_terminal_while_it_works(scenario, tmp_path):  # noqa: F811
+    import pty
+
+    primary, secondary = pty.openpty()
+    env = {"PATH": "/usr/bin:/bin", "KUBETRIAGE_STATE_DIR": str(tmp_path / "state"), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "shared.cli", "eval", str(scenario.parent)], stdout=subprocess.PIPE,
+                          stderr=secondary, env=env, cwd=ROOT, timeout=120)
+    os.close(secondary)
+    shown = os.read(primary, 65536).decode()
+    os.close(primary)
+    assert proc.returncode == 0
+    assert f"[1/1] {scenario.name}" in shown
+
+
+def test_eval_into_a_log_says_how_far_it_got(scenario, tmp_path):  # noqa: F811
+    out = _run(["eval", str(scenario.parent)], tmp_path)
+    assert "evaluated 1/1" in out.stderr
