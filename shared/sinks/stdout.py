@@ -25,12 +25,10 @@ def render_text(d: Diagnosis) -> str:
     if seen := _how_often(d):
         lines.append(f"   {seen}")
     lines += ["", "Root cause:", *_wrap(d.root_cause)]
-    chain = getattr(d, "chain", ()) or ()
-    if chain:
-        lines += ["", "From symptom to root:"]
-        for i, link in enumerate(chain, 1):
-            link = link if isinstance(link, Mapping) else vars(link)
-            lines.append(f"  {i}. {link.get('object')}: {link.get('observation')}")
+    if d.chain:
+        lines += ["", "Chain (symptom first, root last):"]
+        lines += [f"  {'└─' if i == len(d.chain) - 1 else '├─'} {link.object}: {link.observation}"
+                  for i, link in enumerate(d.chain)]
     if d.evidence:
         lines += ["", "Evidence:"]
         for item in d.evidence:
