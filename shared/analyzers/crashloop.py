@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
-from shared.analyzers import logsignals
+from shared.analyzers import app_error_hints, logsignals
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import (
     NamespacedAnalyzer,
@@ -132,7 +132,7 @@ class CrashLoopAnalyzer(NamespacedAnalyzer):
         base_cmds = [f"kubectl -n {ns} logs {pod_name} -c {c.name} --previous",
                      f"kubectl -n {ns} describe pod {pod_name}"]
         if signal is None or signal.category == "crashloop_app_error":
-            return self._app_error(evidence, pod, c, code, terminal, signal, ev, base_cmds, target, workload)
+            return self._app_error(pod, c, code, terminal, signal, log or "", ev, base_cmds, target, workload)
         if terminal is None or signal.line not in terminal.excerpt:
             ev.append(item(source, signal.line))
         facts = _Facts(evidence, pod, c, signal, ev, base_cmds, target, workload, code, log or "")
@@ -141,12 +141,14 @@ class CrashLoopAnalyzer(NamespacedAnalyzer):
             finding = replace(finding, confidence=min(finding.confidence, GUESSED_CONFIDENCE))
         return finding
 
-    def _app_error(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState, code: int | None,
-                   terminal: TerminalError | None, signal: logsignals.LogSignal | None, ev: list[Any],
-                   cmds: list[str], target: str, workload: str) -> Finding:
+    def _app_error(self, pod: dict[str, Any], c: ContainerState, code: int | None, terminal: TerminalError | None,
+                   signal: logsignals.LogSignal | None, log: str, ev: list[Any], cmds: list[str], target: str,
+                   workload: str) -> Finding:
         ns, pod_name = ns_of(pod), name_of(pod)
         said, headline, confidence = _what_it_said(terminal, signal)
-        recommendations = [f"Fix the application error shown in the previous logs of {c.name}, or roll back "
+        found = app_error_hints.hints(terminal, c.spec, log)
+        said += "".join(f". {hint.said}" for hint in found)
+        recommendations = [*(hint.recommendation for hint in found), f"Fix the application error shown in the previous logs of {c.name}, or roll back "
                            f"{target} to the last working revision (kubectl -n {ns} rollout undo {target}).",
                            "Check what changed recently: image, configuration, and the dependencies it connects to."]
         commands = [*cmds, f"kubectl -n {ns} rollout history {target}"]
@@ -184,11 +186,14 @@ def _what_it_said(terminal: TerminalError | None, signal: logsignals.LogSignal |
     if terminal is None:
         return " (it logged no error before exiting)", "", 0.55
     where = f" at {terminal.frame}" if terminal.frame else ""
-    kind = "" if terminal.kind.lower() in ("error", "fatal", "critical") else f"{terminal.kind} "
+    if terminal.source:
+        where += f" (in `{terminal.source[:160]}`)"
+    # An exception type says something ("KeyError"); a level or marker ("emerg", "panic") is in the text.
+    kind = f"{terminal.kind} " if re.fullmatch(r"[A-Z][a-z]\w*", terminal.kind) and terminal.kind != "Error" else ""
     said = (f": it died of {kind}“{terminal.text[:200]}”{where}" if terminal.certain
             else f": the last thing it logged was “{terminal.text[:200]}”")
     causes = [line for line in terminal.excerpt[1:3] if line != terminal.text]
-    if causes and terminal.certain:
+    if causes and terminal.certain and terminal.runtime in ("java", "python", "rust"):
         said += f" (with “{causes[0][:160]}”)"
     if signal is not None and signal.kind == "missing_module":
         return (said + f". The dependency {signal.fact} is not in the image", f": {signal.fact} is missing",

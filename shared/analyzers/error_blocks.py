@@ -29,12 +29,14 @@ class Block:
     signal: LogSignal | None = None  # a signal the structure itself names (pydantic's missing fields)
     chained: bool = field(default=False, compare=False)
     fatal: bool = True  # False: a helper command's complaint, which a script may survive (mkdir, chown…)
+    source: str | None = None  # the source line quoted where it was raised: context for a person, never a cause
 
 
 Reader = Callable[[Sequence[str], int], "tuple[Block, int] | None"]
 
 _PY_HEADER: Final = "Traceback (most recent call last):"
 _PY_FILE: Final = re.compile(r'^\s+File "([^"]+)", line (\d+)')
+_CARETS: Final = re.compile(r"^\s*[\^~]+\s*$")
 _PY_EXC: Final = re.compile(r"^((?:[A-Za-z_]\w*\.)*([A-Z]\w*))(?::(?: (.*))?)?$")
 _PY_CHAIN: Final = ("The above exception was the direct cause of the following exception:",
                     "During handling of the above exception, another exception occurred:")
@@ -47,10 +49,12 @@ def python_traceback(lines: Sequence[str], i: int) -> tuple[Block, int] | None:
     """`Traceback (most recent call last):`, its frames, and the exception line (with its detail lines)."""
     if _PY_HEADER not in lines[i]:
         return None
-    j, frame = i + 1, None
+    j, frame, source = i + 1, None, None
     while j < len(lines) and lines[j][:1] in (" ", "\t"):
         if m := _PY_FILE.match(lines[j]):
-            frame = f"{m.group(1)}:{m.group(2)}"
+            frame, source = f"{m.group(1)}:{m.group(2)}", None
+        elif source is None and lines[j].strip() and not _CARETS.match(lines[j]):
+            source = lines[j].strip()
         j += 1
     if j >= len(lines) or not (m := _PY_EXC.match(lines[j].rstrip())):
         return None
@@ -66,7 +70,7 @@ def python_traceback(lines: Sequence[str], i: int) -> tuple[Block, int] | None:
     shown = [d for d in detail if not d.startswith("For further information")]
     unit = " ".join([exc, *shown])[:2000]
     signal = _pydantic_missing(model.group(1), detail) if model else None
-    return Block("python", kind, exc, (unit,), (exc, *shown[:5]), frame, signal), k
+    return Block("python", kind, exc, (unit,), (exc, *shown[:5]), frame, signal, source=source), k
 
 
 def _pydantic_missing(model: str, detail: list[str]) -> LogSignal | None:
@@ -86,7 +90,8 @@ def chain_python(cause: Block, effect: Block, between: Sequence[str]) -> Block |
     ):
         return None
     return Block(effect.runtime, effect.kind, effect.text, effect.units + cause.units,
-                 (effect.excerpt + cause.excerpt[:2])[:8], effect.frame, effect.signal or cause.signal, True)
+                 (effect.excerpt + cause.excerpt[:2])[:8], effect.frame, effect.signal or cause.signal, True,
+                 source=effect.source)
 
 
 _JAVA_EXC: Final = re.compile(
@@ -146,6 +151,17 @@ def jvm_launcher(lines: Sequence[str], i: int) -> tuple[Block, int] | None:
     kind = m.group(1) if (m := re.match(r"(Unrecognized VM option|Unrecognized option|Invalid \w+ heap size)",
                                         cause)) else "JVM startup error"
     return Block("java", kind, cause, (cause,), (cause, line)), j
+
+
+_JVM_EXIT_ON_OOM: Final = re.compile(r"^(?:Terminating|Aborting) due to ((?:java\.lang\.)?OutOfMemoryError(?:: .*)?)$")
+
+
+def jvm_exit_on_oom(lines: Sequence[str], i: int) -> tuple[Block, int] | None:
+    """-XX:+ExitOnOutOfMemoryError / CrashOnOutOfMemoryError: the JVM's last line names the OutOfMemoryError."""
+    if not (m := _JVM_EXIT_ON_OOM.match(lines[i].strip())):
+        return None
+    text = m.group(1)
+    return Block("java", "OutOfMemoryError", text, (text,), (lines[i].strip(),)), i + 1
 
 
 _HS_ERR: Final = ("# A fatal error has been detected by the Java Runtime Environment:",
@@ -275,7 +291,18 @@ def error_line(lines: Sequence[str], i: int) -> tuple[Block, int] | None:
     fields = [ln.strip() for ln in lines[i + 1: i + 40] if re.match(r"^\s+(?:code|address|port|hostname): ", ln)]
     unit = " ".join([text, *fields])[:2000]
     frame = next((f"{f.group(1)}:{f.group(2)}" for f in frames if "/node_modules/" not in f.group(1)), None)
-    return Block("node" if is_node else "text", kind, text, (unit,), (text, *fields[:3]), frame), _skip(lines, i + 1)
+    return Block("node" if is_node else "text", kind, text, (unit,), (text, *fields[:3]), frame,
+                 source=_caret_source(lines, i)), _skip(lines, i + 1)
+
+
+def _caret_source(lines: Sequence[str], i: int) -> str | None:
+    """Node prints `file:line`, the source line and a caret above an uncaught error: that source line."""
+    k = i - 1
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    if k >= 2 and _CARETS.match(lines[k]) and lines[k - 1].strip() and not lines[k - 2].startswith("node:"):
+        return lines[k - 1].strip()[:300]  # Node's own loader (`node:internal/…`) is no one's source
+    return None
 
 
 def _skip(lines: Sequence[str], j: int) -> int:
@@ -359,6 +386,6 @@ def nginx_emerg(lines: Sequence[str], i: int) -> tuple[Block, int] | None:
 
 
 READERS: Final[tuple[Reader, ...]] = (
-    python_traceback, jvm_fatal_report, spring_banner, jvm_launcher, java_exception, go_panic, rust_panic,
+    python_traceback, jvm_fatal_report, jvm_exit_on_oom, spring_banner, jvm_launcher, java_exception, go_panic, rust_panic,
     ruby_error, shell_error, nginx_emerg, error_line,
 )

@@ -67,6 +67,7 @@ _MISSING_FILE: Final = tuple(_p(p) for p in (
     r"ENOENT: no such file or directory, (?:open|stat|scandir|lstat) '(/[^']+)'",
     r"No such file or directory: ['\"](/[^'\"]+)['\"]",
     r"java\.io\.FileNotFoundException: (/\S+) \(No such file or directory\)",
+    r"cannot load certificate(?: key)? \"([^\"]+)\": .{0,300}?no such file",  # nginx ssl_certificate
     r"(?:config(?:uration)?|settings|properties|certificate|key|file)\s+(?:file\s+)?['\"`]?(/[\w./@-]+)['\"`]?"
     r"\s*(?:was\s+)?(?:not found|does not exist|is missing|missing|cannot be found|could not be (?:found|read|opened))",
     r"(?:cannot|could not|unable to|failed to) (?:open|read|load|find|stat)(?: config(?:uration)?)?(?: file)?:?"
@@ -83,6 +84,7 @@ _PERMISSION: Final = tuple(_p(p) for p in (
     r"read-only file system|operation not permitted)",
     r"listen tcp [\d.]*:(\d{1,3}): bind: permission denied",
     r"bind\(\) to [\d.:\[\]]*:(\d{1,5}) failed \(13: Permission denied\)",
+    r"(?<!\w)\w+\(\) \"(/[^\"]+)\" failed \(13: Permission denied\)",  # nginx mkdir()/open()
     r"(Read-only file system)",
 ))
 _NOT_FILE_PERMISSION: Final = _p(
@@ -260,13 +262,18 @@ def top_frame(text: str | None, error_line: str | None) -> str | None:
 
 
 def last_error_line(text: str | None, tail: int = 60) -> str | None:
-    """The line a person would quote from a living process's log: a `Caused by:` or the last error-ish line.
+    """The line a person would quote from a log: its terminal error, else the last line that reads like one.
 
-    For a process that died, read `terminal_error.find_terminal_error` instead: it finds the error it died
-    of by structure, where this one only looks for scary words (and quotes warnings, which probes want).
+    The terminal error is found by structure (`terminal_error`); when there is none (a living process that
+    logs only warnings about its health, which probes want quoted), the last error-ish line stands in.
     """
+    from shared.analyzers.terminal_error import find_terminal_error
+
     if not text:
         return None
+    found = find_terminal_error(text)
+    if found is not None and found.certain:
+        return found.text
     lines = [ln for ln in text.splitlines() if ln.strip()][-tail:]
     caused = [ln for ln in lines if ln.strip().startswith("Caused by:")]
     if caused:

@@ -42,6 +42,7 @@ class TerminalError:
     signal: LogSignal | None  # the known failure it is or is directly caused by
     frame: str | None = None  # where it was raised (file:line), when the runtime says
     certain: bool = True  # False when no structure or level marked it: the last words, guessed
+    source: str | None = None  # the source line the runtime quoted where it raised: context, never the cause
 
 
 def find_terminal_error(text: str | None) -> TerminalError | None:
@@ -67,6 +68,7 @@ def find_terminal_error(text: str | None) -> TerminalError | None:
         signal=block.signal or signal_in(block.units),
         frame=block.frame,
         certain=certain,
+        source=block.source[:300] if block.source else None,
     )
 
 
@@ -79,7 +81,7 @@ def _candidates(raw: Sequence[str], lines: Sequence[str]) -> tuple[list[tuple[in
     while i < len(lines):
         if (read := _read_block(lines, i)) is not None:
             block, end = read
-            grade = ERROR if not block.fatal or _is_logged(raw, lines, i) else FATAL
+            grade = ERROR if not block.fatal or _is_logged(raw, lines, i, block) else FATAL
             if block.runtime == "python" and last_python is not None:
                 cause_grade, start, cause = found[last_python[0]]
                 if (chained := error_blocks.chain_python(cause, block, lines[last_python[1]:i])) is not None:
@@ -110,7 +112,7 @@ def _with_direct_cause(candidates: Sequence[tuple[int, int, Block]], chosen: int
     if cause.runtime != "shell" or start - cause_start > 2:
         return block
     return Block(block.runtime, block.kind, block.text, block.units + cause.units, block.excerpt + cause.excerpt,
-                 block.frame, block.signal)
+                 block.frame, block.signal, source=block.source)
 
 
 def _read_block(lines: Sequence[str], i: int) -> tuple[Block, int] | None:
@@ -120,13 +122,17 @@ def _read_block(lines: Sequence[str], i: int) -> tuple[Block, int] | None:
     return None
 
 
-def _is_logged(raw: Sequence[str], lines: Sequence[str], i: int) -> bool:
-    """Printed through a logger at error level (its header carries the level, or an ERROR record precedes)."""
+def _is_logged(raw: Sequence[str], lines: Sequence[str], i: int, block: Block) -> bool:
+    """A stack printed through a logger at error level (its header carries the level, or an ERROR record
+    precedes it), as `logger.exception` prints one the process may survive. Panics, uncaught Node errors
+    and nginx's emerg are printed by the runtime itself and are never merely logged."""
+    if block.runtime not in ("python", "java"):
+        return False
     if (own := _record(raw[i], lines[i])) is not None and own[0] == ERROR:
         return True
     previous = next((k for k in range(i - 1, max(-1, i - 3), -1) if lines[k].strip()), None)
     return previous is not None and (record := _record(raw[previous], lines[previous])) is not None and \
-        record[0] >= ERROR
+        record[0] == ERROR
 
 
 # Lines a dying process prints after the error it died of; they name no cause of their own.

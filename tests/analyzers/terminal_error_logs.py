@@ -579,3 +579,34 @@ chown: changing ownership of '/data': Operation not permitted
 {"level":"info","ts":"2025-06-03T10:00:00.002Z","msg":"replaying WAL","segments":12}
 {"level":"fatal","ts":"2025-06-03T10:00:03.500Z","caller":"ingester/wal.go:210","msg":"WAL replay failed","error":"segment 000011: unexpected checksum"}
 """
+
+JVM_METASPACE = """\
+Picked up JAVA_TOOL_OPTIONS: -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError
+2025-09-17T01:41:11.000Z  INFO 1 --- [           main] c.a.claims.ClaimsApplication             : Starting ClaimsApplication v9.1.0 using Java 17.0.15 with PID 1
+2025-09-17T01:41:17.000Z  WARN 1 --- [           main] o.s.b.a.o.j.JpaBaseConfiguration$JpaWebConfiguration : spring.jpa.open-in-view is enabled by default.
+Terminating due to java.lang.OutOfMemoryError: Metaspace
+"""
+
+NGINX_CERT = """\
+/docker-entrypoint.sh: Configuration complete; ready for start up
+2025/09/13 15:56:50 [warn] 1#1: the "listen ... http2" directive is deprecated, use the "http2" directive instead in /etc/nginx/conf.d/default.conf:3
+2025/09/13 15:56:50 [emerg] 1#1: cannot load certificate "/etc/nginx/tls/tls.crt": BIO_new_file() failed (SSL: error:80000002:system library::No such file or directory:calling fopen(/etc/nginx/tls/tls.crt, r) error:10000080:BIO routines::no such file)
+nginx: [emerg] cannot load certificate "/etc/nginx/tls/tls.crt": BIO_new_file() failed (SSL: error:80000002:system library::No such file or directory:calling fopen(/etc/nginx/tls/tls.crt, r) error:10000080:BIO routines::no such file)
+"""
+
+NGINX_MKDIR = """\
+2025/10/20 13:42:19 [warn] 1#1: the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:2
+nginx: [warn] the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:2
+2025/10/20 13:42:19 [emerg] 1#1: mkdir() "/var/cache/nginx/client_temp" failed (13: Permission denied)
+nginx: [emerg] mkdir() "/var/cache/nginx/client_temp" failed (13: Permission denied)"""
+
+SERVICE_LINK_PORT = """\
+2025-10-03 01:18:23,000 INFO [cms.boot] loading settings from environment
+Traceback (most recent call last):
+  File "/app/cms/wsgi.py", line 4, in <module>
+    from cms.cache import settings
+  File "/app/cms/cache/settings.py", line 9, in <module>
+    REDIS_PORT = int(os.environ["REDIS_PORT"])
+                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+ValueError: invalid literal for int() with base 10: 'tcp://172.20.163.220:6379'
+"""

@@ -91,6 +91,14 @@ CASES = [
                  id="a klog fatal line about a missing kubeconfig is a missing config file"),
     pytest.param(logs.JAVA_UNKNOWN_HOST, 1, "crashloop_app_error", ["kafka-0.kafka-headless"],
                  id="a java UnknownHostException is an app error naming the host"),
+    pytest.param(logs.JVM_METASPACE, 3, "crashloop_app_error", ["OutOfMemoryError: Metaspace", "-XX:MaxMetaspaceSize=128m"],
+                 id="a JVM out of Metaspace is an app error naming the MaxMetaspaceSize it was given"),
+    pytest.param(logs.SERVICE_LINK_PORT, 1, "crashloop_app_error", ["REDIS_PORT", "tcp://172.20.163.220:6379", "enableServiceLinks"],
+                 id="a service link value breaking int() is an app error naming the variable and the link"),
+    pytest.param(logs.NGINX_CERT, 1, "crashloop_missing_config_file", ["/etc/nginx/tls/tls.crt"],
+                 id="nginx unable to load its certificate file is a missing config file"),
+    pytest.param(logs.NGINX_MKDIR, 1, "crashloop_permission_denied", ["/var/cache/nginx/client_temp"],
+                 id="nginx unable to create its cache directory is permission denied"),
 ]
 
 

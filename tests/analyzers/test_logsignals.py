@@ -110,3 +110,22 @@ def test_a_usage_text_gives_the_flags_the_program_accepts():
 
     log = "flag provided but not defined: -metrics-addr\nUsage of /router:\n  -metrics-listen string\n  -v\tverbose\n"
     assert accepted_flags(log) == ["-metrics-listen", "-v"]
+
+
+@pytest.mark.parametrize(
+    ("log", "quoted"),
+    [('2025-10-19 06:23:51,000 WARNING [reconcile] STATEMENT_TIMEOUT not set, using 30s\n'
+      'Traceback (most recent call last):\n  File "/app/reconcile/writer.py", line 88, in write_entries\n'
+      '    cur.executemany(INSERT_SQL, rows)\n'
+      'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "ledger_entries_pkey"\n'
+      'DETAIL:  Key (entry_id)=(7c1f9e1a) already exists.\n',
+      'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "ledger_entries_pkey"'),
+     ("2025-09-29 21:23:08,000 WARNING [search.health] readiness check failed: alias 'products' points to "
+      "products-v7, which does not exist\nINFO:     10.42.37.185:48212 - \"GET /ready HTTP/1.1\" 503\n",
+      "2025-09-29 21:23:08,000 WARNING [search.health] readiness check failed: alias 'products' points to "
+      "products-v7, which does not exist")],
+    ids=["a job's terminal exception is quoted, not a warning or its DETAIL line",
+         "a living process's warning about its health is quoted when it logged no error"],
+)
+def test_the_quoted_line_is_the_terminal_error_or_else_the_last_failure_it_mentions(log, quoted):
+    assert last_error_line(log) == quoted

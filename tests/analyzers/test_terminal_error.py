@@ -32,12 +32,15 @@ from terminal_error_logs import (
     JSON_ERROR_AFTER_NOISY_INFO,
     JVM_BAD_OPTION,
     JVM_HS_ERR,
+    JVM_METASPACE,
     KEYERROR_FROM_ENVIRON,
     KLOG_FATAL,
     LOGFMT_PERMISSION,
     MODULE_NOT_FOUND,
     NGINX_BIND,
+    NGINX_CERT,
     NGINX_DIRECTIVE,
+    NGINX_MKDIR,
     NGINX_UPSTREAM,
     NODE_EADDRINUSE,
     NODE_ENOTFOUND,
@@ -56,6 +59,7 @@ from terminal_error_logs import (
     RUST_ANYHOW,
     RUST_PANIC_ENV,
     RUST_PANIC_OLD_FORMAT,
+    SERVICE_LINK_PORT,
     SHARED_LIBRARY,
     SHELL_EXEC_NO_SUCH_FILE,
     SHELL_EXEC_NOT_FOUND,
@@ -123,6 +127,8 @@ CASES = [
                  id="a NoClassDefFoundError caused by a missing library class is a missing dependency"),
     pytest.param(JAVA_UNKNOWN_HOST, "java", "UnknownHostException", "java.net.UnknownHostException: kafka-0.kafka-headless", "host_unreachable", "kafka-0.kafka-headless",
                  id="a kafka UnknownHostException names the host that does not resolve"),
+    pytest.param(JVM_METASPACE, "java", "OutOfMemoryError", "java.lang.OutOfMemoryError: Metaspace", None, None,
+                 id="ExitOnOutOfMemoryError's Terminating due to OutOfMemoryError Metaspace is the terminal error"),
     # Go
     pytest.param(GO_NIL_AFTER_WARN, "go", "panic", "panic: runtime error: invalid memory address or nil pointer dereference", None, None,
                  id="a logrus warning that LOG_FORMAT is not set before a nil pointer panic is not the cause"),
@@ -190,6 +196,12 @@ CASES = [
                  id="nginx emerg bind permission denied names the port"),
     pytest.param(NGINX_DIRECTIVE, "nginx", "emerg", 'unknown directive "proxy_pas"', None, None,
                  id="nginx emerg on a config typo is terminal and unexplained by any known signal"),
+    pytest.param(NGINX_CERT, "nginx", "emerg", 'nginx: [emerg] cannot load certificate "/etc/nginx/tls/tls.crt"', "missing_file", "/etc/nginx/tls/tls.crt",
+                 id="nginx emerg cannot load a certificate that does not exist is a missing file after a survived warn"),
+    pytest.param(NGINX_MKDIR, "nginx", "emerg", 'nginx: [emerg] mkdir() "/var/cache/nginx/client_temp" failed', "permission_denied", "/var/cache/nginx/client_temp",
+                 id="nginx emerg mkdir permission denied names the directory"),
+    pytest.param(SERVICE_LINK_PORT, "python", "ValueError", "'tcp://172.20.163.220:6379'", None, None,
+                 id="a service link value in REDIS_PORT quoted by a traceback ending in ValueError is not a missing variable"),
     # JSON and logfmt traps
     pytest.param(JSON_ERROR_AFTER_NOISY_INFO, "json", "error", 'migration failed: pq: relation "orders" does not exist', None, None,
                  id="json info and warn lines naming variables are never the cause of a later error line"),
@@ -254,6 +266,20 @@ def test_the_terminal_error_says_where_it_was_raised(log, frame):
     assert find_terminal_error(log).frame == frame
 
 
+@pytest.mark.parametrize(
+    ("log", "source"),
+    [(SERVICE_LINK_PORT, 'REDIS_PORT = int(os.environ["REDIS_PORT"])'),
+     (NODE_TYPEERROR_QUOTING_ENV, "const port = parseInt(process.env.PORT.trim(), 10);"),
+     (GO_NIL_AFTER_WARN, None)],
+    ids=["python keeps the raising source line as context", "node keeps the line its caret points at",
+         "a go panic quotes no source"],
+)
+def test_the_raising_source_line_is_context_not_cause(log, source):
+    found = find_terminal_error(log)
+    assert found.source == source
+    assert found.signal is None
+
+
 def test_a_chained_cause_is_quoted_in_the_excerpt():
     found = find_terminal_error(SQLALCHEMY_AFTER_SENTRY_INFO)
     excerpt = "\n".join(found.excerpt)
@@ -287,8 +313,48 @@ LONG = 200_000
          "a 200 KB go panic message", "200 KB lines around a traceback"],
 )
 def test_a_200_kb_line_is_read_in_milliseconds(log):
-    started = time.perf_counter()
-    found = find_terminal_error(log)
-    elapsed = time.perf_counter() - started
+    # The best of three runs, so a busy machine's pauses are not read as backtracking (which costs seconds).
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        found = find_terminal_error(log)
+        timings.append(time.perf_counter() - started)
     assert found is not None
-    assert elapsed < 0.25, f"{elapsed * 1000:.0f} ms"
+    assert min(timings) < 0.1, f"{min(timings) * 1000:.0f} ms"
+
+
+def _patterns():
+    import re
+
+    from shared.analyzers import app_error_hints, error_blocks, logsignals, terminal_error
+
+    def walk(value):
+        if isinstance(value, re.Pattern):
+            yield value
+        elif isinstance(value, tuple | list):
+            for inner in value:
+                yield from walk(inner)
+
+    found = {}
+    for module in (logsignals, error_blocks, terminal_error, app_error_hints):
+        for name, value in vars(module).items():
+            for pattern in walk(value):
+                found.setdefault(pattern.pattern, (f"{module.__name__.rsplit('.', 1)[-1]}.{name}", pattern))
+    return list(found.values())
+
+
+RUNS = ["/" * 2000, "9" * 2000, "x" * 2000, "A_" * 1000, "a." * 1000, "a:" * 1000, " " * 1999 + "x", '"' * 2000,
+        "ab()" * 500]
+
+
+@pytest.mark.parametrize(("name", "pattern"), _patterns(), ids=lambda v: v if isinstance(v, str) else "")
+def test_no_pattern_backtracks_on_a_long_run_of_one_character_class(name, pattern):
+    worst = 0.0
+    for text in RUNS:
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            pattern.search(text)
+            timings.append(time.perf_counter() - started)
+        worst = max(worst, min(timings))
+    assert worst < 0.01, f"{name}: {worst * 1000:.1f} ms on a 2000-character run"
