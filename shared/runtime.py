@@ -104,6 +104,7 @@ def _model_planner(settings: Settings, store: KeyValueStore, tools: list[Any]) -
         api_key=settings.anthropic_api_key or "",
         base_url=settings.anthropic_base_url,
         breaker=Breaker(store, "anthropic"),
+        budget=model_budget(settings, store),
     )
     return ClaudePlanner(client=client, model=settings.specialist_model, tools=tools,
                          token_budget=settings.token_budget)
@@ -112,6 +113,13 @@ def _model_planner(settings: Settings, store: KeyValueStore, tools: list[Any]) -
 # The router answers within seconds (Alertmanager and the Broker wait on it): its one model question
 # gets this much, and a model that does not answer in time leaves the choice to the rules.
 ROUTER_MODEL_BUDGET_S = 8.0
+
+
+def model_budget(settings: Settings, store: KeyValueStore) -> Any:
+    """The one budget of model requests and tokens per minute every replica and function shares."""
+    from shared.state.model_budget import ModelBudget
+
+    return ModelBudget(store, settings.model_requests_per_min, settings.model_tokens_per_min)
 
 
 def _fast_model(settings: Settings, store: KeyValueStore) -> Any:
@@ -134,7 +142,8 @@ def _fast_model(settings: Settings, store: KeyValueStore) -> Any:
                 client.append(ModelClient(api_key=settings.anthropic_api_key or "",
                                           base_url=settings.anthropic_base_url,
                                           breaker=Breaker(store, "anthropic-router"),
-                                          timeout_s=ROUTER_MODEL_BUDGET_S, max_attempts=2))
+                                          timeout_s=ROUTER_MODEL_BUDGET_S, max_attempts=2,
+                                          budget=model_budget(settings, store)))
         return classify_request(client[0], settings.router_model, question, SPECIALISTS, deadline=deadline)
 
     return classify

@@ -41,6 +41,8 @@ ALERTMANAGER_TOKEN: Final = "KUBETRIAGE_ALERTMANAGER_TOKEN"
 CLOUDEVENTS_REQUIRE_TOKEN: Final = "KUBETRIAGE_CLOUDEVENTS_REQUIRE_TOKEN"  # the Broker's events too
 KUBECONFIG_CONTEXT: Final = "KUBETRIAGE_KUBE_CONTEXT"
 MODEL_SKIP_CONFIDENCE: Final = "KUBETRIAGE_MODEL_SKIP_CONFIDENCE"
+MODEL_REQUESTS_PER_MIN: Final = "KUBETRIAGE_MODEL_REQUESTS_PER_MIN"  # shared by every replica (Redis)
+MODEL_TOKENS_PER_MIN: Final = "KUBETRIAGE_MODEL_TOKENS_PER_MIN"
 DOC_HOSTS: Final = "KUBETRIAGE_DOC_HOSTS"  # hosts (and their subdomains) a diagnosis may link to
 DEFAULT_DOC_HOSTS: Final = ("kubernetes.io", "docs.aws.amazon.com", "cloud.google.com", "learn.microsoft.com",
                             "docs.docker.com", "helm.sh")
@@ -82,6 +84,8 @@ class Settings:
     kube_context: str | None = None
     model_skip_confidence: float = 0.85
     doc_hosts: tuple[str, ...] = DEFAULT_DOC_HOSTS
+    model_requests_per_min: int = 50
+    model_tokens_per_min: int = 400_000
 
     @property
     def planner_name(self) -> str:
@@ -161,6 +165,8 @@ class Settings:
             cloudevents_require_token=lock in ("true", "1", "yes"),
             kube_context=text(KUBECONFIG_CONTEXT),
             model_skip_confidence=float(number(MODEL_SKIP_CONFIDENCE, 0.85, float)),
+            model_requests_per_min=int(number(MODEL_REQUESTS_PER_MIN, 50)),
+            model_tokens_per_min=int(number(MODEL_TOKENS_PER_MIN, 400_000)),
             doc_hosts=tuple(h.strip().lower() for h in (text(DOC_HOSTS) or ",".join(DEFAULT_DOC_HOSTS)).split(",")
                             if h.strip()),
         )

@@ -30,12 +30,13 @@ _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 class ModelClient:
     def __init__(self, api_key: str, base_url: str | None = None, breaker: Breaker | None = None,
-                 timeout_s: float = 60.0, max_attempts: int = 4) -> None:
+                 timeout_s: float = 60.0, max_attempts: int = 4, budget: Any = None) -> None:
         import anthropic
 
         self._anthropic = anthropic
         self._client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout_s)
         self._breaker = breaker
+        self._budget = budget  # shared.state.model_budget.ModelBudget: every attempt is a request it counts
         self._max_attempts = max_attempts
         self._timeout_s = timeout_s
 
@@ -56,6 +57,7 @@ class ModelClient:
             timeout = self._timeout_s if deadline is None else min(self._timeout_s, deadline - time.monotonic())
             if timeout < MIN_ATTEMPT_S:
                 raise ModelUnavailable(f"no time left before the invocation's deadline (attempt {attempt})")
+            reservation = self._reserve(kwargs)
             try:
                 message = self._client.messages.create(**kwargs, timeout=timeout)
             except (errors.APIConnectionError, errors.APITimeoutError) as exc:
@@ -69,7 +71,12 @@ class ModelClient:
                 faults.hit(faults.INSIDE_MODEL_CALL)
                 if self._breaker is not None:
                     self._breaker.record_success()
-                return message.model_dump()
+                answer = message.model_dump()
+                if reservation is not None:
+                    from shared.state.model_budget import used_tokens
+
+                    self._budget.settle(reservation, used_tokens(answer))
+                return answer
             if self._breaker is not None:
                 self._breaker.record_failure()
             wait = retry_after if retry_after is not None else min(8.0, 0.5 * 2 ** (attempt - 1))
@@ -78,6 +85,19 @@ class ModelClient:
                 raise ModelUnavailable(f"the model API kept failing ({reason}) after {attempt} attempts")
             log.info("model call retry", extra={"attempt": attempt, "reason": reason, "wait_s": wait})
             time.sleep(wait)
+
+
+    def _reserve(self, request: dict[str, Any]) -> Any:
+        """One request of the shared budget, or ModelUnavailable saying the model was skipped for budget."""
+        if self._budget is None:
+            return None
+        from shared.state.model_budget import OverModelBudget, estimate_tokens
+
+        try:
+            return self._budget.reserve(estimate_tokens(request))
+        except OverModelBudget as exc:
+            log.info("model skipped for budget", extra={"limit": exc.limit, "what": exc.what})
+            raise ModelUnavailable(str(exc)) from None
 
 
 def _retry_after(value: str | None) -> float | None:
