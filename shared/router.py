@@ -7,11 +7,13 @@ and the redelivery hands off what is still pending (nothing accepted is lost).
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from shared import faults
 from shared.errors import InvalidInput, LeaseHeld
 from shared.events import INVESTIGATION_REQUESTED
 from shared.incident import Incident
@@ -189,7 +191,10 @@ class Router:
                     "tracestate": trace.get("tracestate") or tracestate or "",
                     "eventid": f"requested-{investigation_id}",
                 }
-                self.emitter.emit(INVESTIGATION_REQUESTED, data, extensions)
+                # Bounded well inside the claim, so the claim never lapses while this emit still runs.
+                self.emitter.emit(INVESTIGATION_REQUESTED, data, extensions,
+                                  deadline=time.monotonic() + coalescing.HAND_OFF_EMIT_S)
+            faults.hit(faults.DURING_HAND_OFF)
             coalescing.mark_handed_off(self.store, investigation_id)
         finally:
             coalescing.release_hand_off(self.store, investigation_id, owner)

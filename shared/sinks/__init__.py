@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -89,8 +90,10 @@ def deliver_once(
                       extra={"sink": sink.name, "investigation_id": investigation_id, "claim": previous})
             deliveries.mark_sink(store, investigation_id, sink.name, deliveries.DONE)
             continue
+        # The post ends while the lease just renewed is still ours (and before the invocation's deadline).
+        bound = time.monotonic() + lease_ttl_s * 0.8
         try:
-            sink.deliver(safe, deadline=deadline)
+            sink.deliver(safe, deadline=bound if deadline is None else min(deadline, bound))
         except DeliveryError as exc:
             if exc.retryable:
                 log.warning("sink failed; will retry: %s", exc, extra={"sink": sink.name, "error": str(exc)})

@@ -12,7 +12,11 @@ from shared.ports import KeyValueStore
 from shared.state.keys import inv_key, tag_of_fingerprint
 
 INCIDENT_TTL_S: Final = 7 * 24 * 3600
-HAND_OFF_CLAIM_S: Final = 60  # longer than the emitter's tries; a crashed holder's claim then lapses
+# A router killed mid-hand-off leaves its claim behind; the sightings that find it answer 409, and the
+# router Trigger retries for 63 s (knative/triggers.yaml), so the claim must lapse well before that.
+# The emit under the claim is bounded by HAND_OFF_EMIT_S, so the claim never lapses while it runs.
+HAND_OFF_CLAIM_S: Final = 20
+HAND_OFF_EMIT_S: Final = 15.0
 # The Triggers retry 5 times, backoff from 1 s, 60 s timeouts: a redelivery comes within ~7 minutes.
 # An hour covers that many times over, and Redis holds one hour's sighting records, not a day's.
 SIGHTING_TTL_S: Final = 3600

@@ -133,3 +133,22 @@ def test_only_specialists_get_a_sink_binding_label_and_every_function_may_reach_
 def test_every_service_is_reachable_only_inside_the_cluster(deployment: Manifests):
     for name, service in deployment.knative_services().items():
         assert service["metadata"]["labels"]["networking.knative.dev/visibility"] == "cluster-local", name
+
+
+def test_every_trigger_honours_retry_after_up_to_a_bound(deployment: Manifests):
+    # Knative honours Retry-After (on 429 and 503) only where retryAfterMax is set; our 503s ask for 2 s.
+    for trigger in deployment.of("Trigger"):
+        delivery = trigger["spec"]["delivery"]
+        bound = iso_seconds(delivery["retryAfterMax"])
+        assert 2 <= bound <= iso_seconds(delivery["timeout"]), trigger["metadata"]["name"]
+
+
+def test_a_hand_off_claim_left_by_a_killed_router_lapses_before_the_router_triggers_give_up(deployment: Manifests):
+    from shared.state.coalescing import HAND_OFF_CLAIM_S, HAND_OFF_EMIT_S
+
+    router_triggers = [t for t in deployment.of("Trigger") if t["spec"]["subscriber"]["ref"]["name"] == "kubetriage-router"]
+    assert router_triggers
+    assert HAND_OFF_EMIT_S < HAND_OFF_CLAIM_S  # the claim never lapses while its own emit still runs
+    for trigger in router_triggers:
+        # The claim lapses, and at least one retry still comes after it (with room for the clock).
+        assert total_backoff_s(trigger["spec"]["delivery"]) >= 2 * HAND_OFF_CLAIM_S, trigger["metadata"]["name"]
