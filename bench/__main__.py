@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coldstart, context, latency, state, storm
+from bench import coldstart, context, delivery, latency, state, storm
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +20,8 @@ def main() -> int:
             ("state", lambda: state.run(steps=100 if quick else 400)),
             ("context_economy", context.run),
             ("cold_start", lambda: coldstart.run(repeats=2 if quick else 5)),
-            ("storm", lambda: storm.run(repeats=1 if quick else 3, updates=5 if quick else 50))]
+            ("storm", lambda: storm.run(repeats=1 if quick else 3, updates=5 if quick else 50)),
+            ("delivery", lambda: delivery.run(incidents=100 if quick else 1000))]
     for name, fn in plan:
         print(f"running {name} …", file=sys.stderr, flush=True)
         try:
@@ -49,6 +50,15 @@ def table(r: dict) -> str:
                      f"handed off {s.get('handed_off')}, redelivered {s.get('redelivered')}: {verdict(s)}")
     else:
         lines.append(f"storm: {verdict(s)}")
+    dl = r.get("delivery", {})
+    if "lost" in dl:
+        lines.append(f"{'delivery: incidents lost / doubled':<44} {str(dl['lost']) + ' / ' + str(dl['doubled']):>14} "
+                     f"{'0 / 0':>22}  {dl['incidents']} incidents in {dl['sightings']} sightings over "
+                     f"{dl['routers']} routers, {dl['hand_offs']} hand-offs ({dl['duplicated_hand_offs']} twice at "
+                     f"once) to {dl['troubleshooters']} troubleshooters, {dl['redelivered']} redelivered, "
+                     f"{dl['repeats_same_id']} same-id repeats: {verdict(dl)}")
+    elif "error" in dl:
+        lines.append(f"delivery: {verdict(dl)}")
     c = r.get("cold_start", {})
     for name in ("router", "k8s_troubleshooter"):
         if name in c:

@@ -23,6 +23,23 @@ def redis_listening() -> bool:
 
 @pytest.fixture(params=["sqlite", "redis"])
 def store(request, tmp_path):
+    yield from _store(request, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "redis", "redis-cluster"])
+def contract_store(request, tmp_path):
+    """The stores the contract tests run on: the embedded one, one Redis, a three-master Redis Cluster."""
+    if request.param == "redis-cluster":
+        from tests.redis_cluster import cluster_store
+
+        store, remove = cluster_store(request.getfixturevalue("redis_cluster_url"))
+        yield store
+        remove()
+        return
+    yield from _store(request, tmp_path)
+
+
+def _store(request, tmp_path):
     if request.param == "sqlite":
         from shared.stores.sqlite import SqliteStore
 

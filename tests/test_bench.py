@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bench import storm
+from bench import delivery, storm
 from bench.__main__ import table
 from tests.store_fixtures import redis_listening
 
@@ -49,3 +49,20 @@ def test_the_table_names_a_missed_target_and_a_met_one_and_the_core_count():
 def test_a_bench_that_broke_shows_its_error_in_the_table():
     text = table(_results(storm={"error": "TimeoutError: no answer on 4242", "met": False}))
     assert "storm: ERROR TimeoutError: no answer on 4242" in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not redis_listening(), reason="no Redis for the tests (.ci/run starts one)")
+def test_incidents_sent_many_times_with_duplicated_hand_offs_reach_the_sink_once_each():
+    result = delivery.run(incidents=30)
+    assert result["sightings"] >= 30 and result["duplicated_hand_offs"] > 0
+    assert (result["lost"], result["doubled"], result["unattributed_posts"]) == (0, 0, 0), result
+    assert result["posts"] == 30 + result["repeats_same_id"]
+
+
+def test_the_table_shows_the_delivery_figures():
+    figures = {"incidents": 1000, "sightings": 5500, "routers": 4, "troubleshooters": 2, "hand_offs": 1000,
+               "duplicated_hand_offs": 300, "redelivered": 12, "repeats_same_id": 0, "lost": 0, "doubled": 1,
+               "met": False}
+    line = next(x for x in table(_results(delivery=figures)).splitlines() if x.startswith("delivery"))
+    assert "0 / 1" in line and "MISSED" in line and "300 twice" in line

@@ -23,7 +23,7 @@ class RecordingEmitter:
     def __init__(self):
         self.events = []
 
-    def emit(self, ce_type, data, extensions):
+    def emit(self, ce_type, data, extensions, deadline=None):
         self.events.append((ce_type, dict(data), dict(extensions)))
 
 

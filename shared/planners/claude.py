@@ -73,8 +73,12 @@ class ClaudePlanner:
         tokens["cache_write"] += int(usage.get("cache_creation_input_tokens") or 0)
         session["calls"] = int(session.get("calls", 0)) + 1
         content = [_clean_block(b) for b in response.get("content") or []]
-        messages.append({"role": "assistant", "content": content})
         stop = response.get("stop_reason")
+        if stop == "max_tokens":
+            # Cut off mid-answer: a tool_use may be cut off too. Its input is incomplete, so it is not run,
+            # and the API refuses a tool_use sent back without its tool_result: keep only the text.
+            content = [b for b in content if b.get("type") != "tool_use"] or [{"type": "text", "text": "(cut off)"}]
+        messages.append({"role": "assistant", "content": content})
         submitted = next((b for b in content if b.get("type") == "tool_use" and b.get("name") == "submit_diagnosis"),
                          None)
         if submitted is not None:

@@ -23,6 +23,6 @@ def classify_request(client: ModelClient, model: str, question: str, specialists
         log.warning("router model unavailable; rules decide: %s", exc, extra={"error": str(exc)})
         return None
     text = " ".join(b.get("text", "") for b in response.get("content") or [] if b.get("type") == "text")
-    words = set(re.findall(r"[a-z_]+", text.lower()))
+    words = set(re.findall(r"[a-z0-9_]+", text.lower()))  # k8s_troubleshooter has a digit
     chosen = [s for s in specialists if s in words]
     return chosen[0] if len(chosen) == 1 else None

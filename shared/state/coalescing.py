@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from shared.incident import Incident
 from shared.ports import KeyValueStore
-from shared.state.keys import inv_key, tag_of_fingerprint
+from shared.state.keys import inv_key, tag_of, tag_of_fingerprint
 
 INCIDENT_TTL_S: Final = 7 * 24 * 3600
 # A router killed mid-hand-off leaves its claim behind; the sightings that find it answer 409, and the
@@ -72,11 +72,15 @@ def _coalesce_once(once: Any, store: KeyValueStore, incident: Incident, key: str
                    window_s: int) -> Coalesced:
     candidate = _new_id(incident)
     guess = _RECENT.get(incident.fingerprint, candidate)
+    if tag_of(guess) != tag_of(candidate):  # keys of one script call must share the slot
+        guess = candidate
     body = json.dumps(incident.to_dict())
     for _ in range(3):
         inv, created, count, handed, seen = once(key, sighting, candidate, guess, window_s, body,
                                                  INCIDENT_TTL_S, SIGHTING_TTL_S)
         if seen == 2:  # the window belongs to an investigation we did not guess: ask again, naming it
+            if tag_of(inv) != tag_of(candidate):  # pragma: no cover - only a hand-written window could
+                raise RuntimeError(f"coalescing window {key} holds {inv!r}, outside its hash slot")
             guess = inv
             continue
         if len(_RECENT) >= _RECENT_MAX:

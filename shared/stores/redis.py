@@ -66,21 +66,34 @@ return {inv, created, n, handed, 0}
 """
 
 
+CLUSTER_SUFFIX = "+cluster"
+
+
 def _ms(ttl_s: float | None) -> int | None:
     return None if ttl_s is None else max(1, int(ttl_s * 1000))
 
 
 class RedisStore:
-    """KeyValueStore over Redis; every key under `prefix`."""
+    """KeyValueStore over Redis, or over a Redis Cluster when the URL says `redis+cluster://`; every key
+    under `prefix`."""
 
     def __init__(self, url: str, prefix: str = "kubetriage:") -> None:
         import redis
 
-        self._errors: tuple[type[BaseException], ...] = (redis.RedisError,)
-        self._redis = redis.Redis.from_url(
-            url, socket_timeout=5.0, socket_connect_timeout=3.0, decode_responses=True,
-            health_check_interval=30,
-        )
+        from redis.exceptions import RedisClusterException
+
+        # RedisClusterException (a cross-slot call, no reachable node) is not a RedisError.
+        self._errors: tuple[type[BaseException], ...] = (redis.RedisError, RedisClusterException)
+        options: dict[str, Any] = {"socket_timeout": 5.0, "socket_connect_timeout": 3.0, "decode_responses": True}
+        scheme, sep, rest = url.partition("://")
+        if sep and scheme.endswith(CLUSTER_SUFFIX):
+            # `redis+cluster://host:port` (or `rediss+cluster://`): any node of a Redis Cluster. Every
+            # multi-key script touches one investigation's keys, which share a hash tag (one slot).
+            from redis.cluster import RedisCluster
+
+            self._redis: Any = RedisCluster.from_url(f"{scheme[:-len(CLUSTER_SUFFIX)]}://{rest}", **options)
+        else:
+            self._redis = redis.Redis.from_url(url, health_check_interval=30, **options)
         self._prefix = prefix
         self._guard = self._redis.register_script(_PUT_IF_GUARD)
         self._cad = self._redis.register_script(_DELETE_IF_EQUAL)

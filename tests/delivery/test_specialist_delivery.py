@@ -170,3 +170,28 @@ def test_a_failed_checkpoint_save_anywhere_fails_the_invocation_and_the_redelive
         assert final.status == 200 and final.body["category"] == expected, (position, final)
         assert sink.posts == [(inv, expected)], position
     assert outcomes[200] == 0, outcomes  # every position's failure reached the platform
+
+
+def test_every_key_an_incident_leaves_in_redis_expires(scenario):
+    import uuid
+
+    from shared.cli import diagnose
+    from shared.stores.redis import RedisStore
+    from tests.store_fixtures import REDIS_URL, redis_listening, remove_keys
+
+    if not redis_listening():
+        pytest.skip("no Redis for the tests")
+    snapshot = scenario[0]
+    prefix = f"test:{uuid.uuid4().hex}:"
+    try:
+        (diagnosis,), _ = diagnose(Settings(), snapshot, "event", (snapshot / "event.json").read_bytes(),
+                                   store=RedisStore(REDIS_URL, prefix=prefix))
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        assert any(b":fence" in k for k in keys) and any(b":sink:" in k for k in keys)
+        forever = [k for k in keys if client.pttl(k) < 0]
+        assert forever == []  # Redis runs noeviction: a key without expiry is there for good
+    finally:
+        remove_keys(prefix)

@@ -122,3 +122,14 @@ def test_admission_refuses_over_the_limit_with_a_retry_after(store):
     with pytest.raises(OverAdmissionLimit) as err:
         admission.admit(store, "router", 3, 60)
     assert 1 <= err.value.retry_after_s <= 61
+
+
+def test_a_router_that_did_not_see_the_window_open_still_joins_it(store):
+    # Another replica opened the window: this process's guess is wrong, and it asks again naming the id.
+    first = coalescing.coalesce(store, INCIDENT, 600, delivery="ce:replica-a:0")
+    coalescing._RECENT.clear()
+    joined = coalescing.coalesce(store, INCIDENT, 600, delivery="ce:replica-b:0")
+    coalescing._RECENT[INCIDENT.fingerprint] = "inv-stale-0000000000"
+    again = coalescing.coalesce(store, INCIDENT, 600, delivery="ce:replica-c:0")
+    assert joined.investigation_id == again.investigation_id == first.investigation_id
+    assert (joined.created, joined.occurrences, again.occurrences) == (False, 2, 3)

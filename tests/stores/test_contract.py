@@ -4,6 +4,8 @@ import multiprocessing
 import threading
 import time
 
+import pytest
+
 from shared.stores.sqlite import SqliteStore
 
 
@@ -28,11 +30,12 @@ def test_put_if_absent_stores_only_once(store):
 
 
 def test_put_if_guard_writes_only_while_the_guard_holds(store):
-    store.put("lease", "holder-1")
-    assert store.put_if_guard("cp", "one", "lease", "holder-1") is True
-    store.put("lease", "holder-2")
-    assert store.put_if_guard("cp", "two", "lease", "holder-1") is False
-    assert store.get("cp") == "one"
+    # A guarded write and its guard share a hash tag: one slot, so Redis Cluster can run it atomically.
+    store.put("{inv-1}:lease", "holder-1")
+    assert store.put_if_guard("{inv-1}:cp", "one", "{inv-1}:lease", "holder-1") is True
+    store.put("{inv-1}:lease", "holder-2")
+    assert store.put_if_guard("{inv-1}:cp", "two", "{inv-1}:lease", "holder-1") is False
+    assert store.get("{inv-1}:cp") == "one"
 
 
 def test_delete_if_equal_leaves_another_value_alone(store):
@@ -104,12 +107,21 @@ def test_the_embedded_store_purges_what_has_expired(tmp_path):
 
 
 def test_claim_stores_only_under_the_guard_and_never_over_the_final_value(store):
-    store.put("lease", "holder-1|1", ttl_s=60)
-    assert store.claim("sink", "posting|holder-1|1", "lease", "holder-1|1", "done", 60) == ("claimed", None)
-    assert store.claim("sink", "posting|holder-1|1", "lease", "holder-2|2", "done", 60) == ("lost", None)
-    store.put("lease", "holder-2|2", ttl_s=60)
-    assert store.claim("sink", "posting|holder-2|2", "lease", "holder-2|2", "done", 60) == (
+    store.put("{inv-2}:lease", "holder-1|1", ttl_s=60)
+    assert store.claim("{inv-2}:sink", "posting|holder-1|1", "{inv-2}:lease", "holder-1|1", "done", 60) == ("claimed", None)
+    assert store.claim("{inv-2}:sink", "posting|holder-1|1", "{inv-2}:lease", "holder-2|2", "done", 60) == ("lost", None)
+    store.put("{inv-2}:lease", "holder-2|2", ttl_s=60)
+    assert store.claim("{inv-2}:sink", "posting|holder-2|2", "{inv-2}:lease", "holder-2|2", "done", 60) == (
         "claimed", "posting|holder-1|1")
-    store.put("sink", "done", ttl_s=60)
-    assert store.claim("sink", "posting|holder-2|2", "lease", "holder-2|2", "done", 60) == ("final", "done")
-    assert store.get("sink") == "done" and 0 < store.ttl("sink") <= 60
+    store.put("{inv-2}:sink", "done", ttl_s=60)
+    assert store.claim("{inv-2}:sink", "posting|holder-2|2", "{inv-2}:lease", "holder-2|2", "done", 60) == ("final", "done")
+    assert store.get("{inv-2}:sink") == "done" and 0 < store.ttl("{inv-2}:sink") <= 60
+
+
+def test_a_guarded_write_across_hash_slots_is_a_store_error_on_a_cluster(contract_store, request):
+    from shared.errors import StoreError
+
+    if request.node.callspec.params["contract_store"] != "redis-cluster":
+        pytest.skip("only a cluster has slots")
+    with pytest.raises(StoreError):
+        contract_store.put_if_guard("{a}:cp", "v", "{b}:lease", "holder")
