@@ -79,7 +79,6 @@ class RedisStore:
 
     def __init__(self, url: str, prefix: str = "kubetriage:") -> None:
         import redis
-
         from redis.exceptions import RedisClusterException
 
         # RedisClusterException (a cross-slot call, no reachable node) is not a RedisError.

@@ -8,7 +8,7 @@ import pytest
 
 from devtools.messages_api import error, message, serve_messages_api, text, tool_use
 from shared.planners.model_client import ModelClient, ModelUnavailable
-from tests.planners.test_claude import FINDING, INCIDENT, SUBMIT, Tools, _planner, _run
+from tests.planners.test_claude import FINDING, SUBMIT, Tools, _planner, _run
 
 USER = {"role": "user", "content": "why does api-1 crash?"}
 
