@@ -163,6 +163,12 @@ class _Run:
             return ToolResult(call.tool, call.args, ok=False, error=BUDGET_EXHAUSTED)
         if self._invocation_spent():
             raise rules.StopReading
+        try:
+            if not leases.is_current(self.inv.store, self.lease):  # fenced out: read nothing more
+                raise LeaseLost(self.lease.investigation_id)
+        except (StoreError, LeaseLost) as exc:
+            self.broken = exc
+            raise
         result = _traced(self.inv.run_tool, call, self.deadline)
         try:
             faults.hit(faults.AFTER_TOOL_BEFORE_SAVE)
@@ -236,6 +242,8 @@ class _Run:
                 return best
             if self._invocation_spent():
                 return _CONTINUE
+            # A model call can take a while: the lease is extended first (or the invocation stops here).
+            leases.renew_or_stop(self.inv.store, self.lease, settings.lease_ttl_s)
             try:
                 step = self.inv.model_planner.step(
                     session, self.incident, findings, prior, self._model_tool, self.inv.render,

@@ -46,7 +46,8 @@ class ToolExecutor:
         self._max_attempts = max_attempts
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tool")
 
-    def run(self, call: ToolCall) -> ToolResult:
+    def run(self, call: ToolCall, deadline: float | None = None) -> ToolResult:
+        """Run one tool; `deadline` (time.monotonic()) bounds each attempt's timeout and the retries."""
         started = time.monotonic()
         spec = self._tools.get(call.tool)
         if spec is None:
@@ -61,7 +62,12 @@ class ToolExecutor:
         def once() -> object:
             nonlocal attempts
             attempts += 1
-            return self._pool.submit(spec.run, self._cluster, call.args).result(timeout=self._timeout_s)
+            timeout = self._timeout_s if deadline is None else max(0.1, min(self._timeout_s, deadline - time.monotonic()))
+            return self._pool.submit(spec.run, self._cluster, call.args).result(timeout=timeout)
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            out_of_time = deadline is not None and time.monotonic() + wait(state) >= deadline
+            return state.attempt_number >= self._max_attempts or out_of_time
 
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
@@ -69,7 +75,7 @@ class ToolExecutor:
             return min(MAX_BACKOFF_S, hinted if hinted is not None else 0.2 * 2 ** (state.attempt_number - 1))
 
         retrying = tenacity.Retrying(retry=tenacity.retry_if_exception_type(TransientError),
-                                     stop=tenacity.stop_after_attempt(self._max_attempts), wait=wait, reraise=True)
+                                     stop=stop, wait=wait, reraise=True)
         try:
             data = retrying(once)
         except FutureTimeout:

@@ -102,3 +102,13 @@ def test_log_folding_collapses_repeats_and_keeps_early_errors():
     assert "ERROR: config /etc/a.yaml unreadable" in folded
     assert "retrying … (×50)" in folded
     assert folded.count("\n") < 30
+
+
+def test_retries_stop_at_the_invocation_deadline():
+    flaky = Flaky(100, TransientError("HTTP 503", status=503, retry_after_s=1.5))
+    executor = ToolExecutor(flaky, tools=TOOLS, timeout_s=10, max_attempts=10)
+    started = time.monotonic()
+    result = executor.run(ToolCall("get_resource", {"kind": "pods", "name": "p", "namespace": "ns"}),
+                          deadline=time.monotonic() + 2.0)
+    assert not result.ok and flaky.calls == 2  # a third attempt would start past the deadline
+    assert time.monotonic() - started < 2.0
