@@ -81,9 +81,12 @@ def test_sigkill_after_step_k_then_redelivery_gives_one_diagnosis_and_reads_noth
 
 
 def test_two_processes_handed_the_same_investigation_at_once_one_advances_the_other_backs_off(world):
-    world["api"].faults.append(Fault(path=r"/pods/checkout-", status=0, count=1, delay_s=2.0))  # a slow API
+    world["api"].faults.append(Fault(path=r"/pods/checkout-", status=0, count=1, delay_s=4.0))  # a slow API
     a, _ = _specialist(world, steps=50)
     b, _ = _specialist(world, steps=50)
+    for port in (a, b):  # built before the race (a loaded machine may take seconds to build one)
+        body, headers = _requested(world, "inv-warm-up", f"warm-{port}")
+        assert _post(f"http://127.0.0.1:{port}/", body, {**headers, "ce-type": "io.kubetriage.nothing"})[0] == 400
     results = {}
 
     def deliver(name, port, ce_id):
