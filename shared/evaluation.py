@@ -60,6 +60,7 @@ def evaluate_scenario(settings: Settings, scenario: Path) -> dict[str, Any]:
         "correct": correct,
         "missing": missing,
         "confidence": found.get("confidence") if found else None,
+        "tool_calls": found.get("tool_calls") if found else None,
         "error": error,
     }
 

@@ -1,4 +1,10 @@
-"""The rules planner's knowledge: one analyzer per failure reason, one literal registry."""
+"""The rules planner's knowledge: one analyzer per failure reason, one literal registry, keyed by family.
+
+`ANALYZERS` names every analyzer; `FAMILIES` says which of them apply to a failure family, so that only
+those read anything (`shared.analyzers.families` tells an incident's families from its trigger and from
+the state of the pods it names). Adding a failure reason: one module, one line in each dict, one table
+test beside it (tests/analyzers/test_<name>.py).
+"""
 
 from __future__ import annotations
 
@@ -43,4 +49,26 @@ ANALYZERS: Final[dict[str, Analyzer]] = {
     "service": service.ANALYZER,
     "rollout": rollout.ANALYZER,
     "chain": chain.ANALYZER,
+}
+
+# family -> the analyzers that can explain it, the family's own first (it wins ties).
+POD_LEVEL: Final = ("nodes",)  # every pod failure: the node under it may be the root
+FAMILIES: Final[dict[str, tuple[str, ...]]] = {
+    "crashloop": ("crashloop", "oomkilled", "run_container", "probes", "rollout", "chain"),
+    "oom": ("oomkilled", "crashloop", "evicted"),
+    "image_pull": ("image_pull", "rollout"),
+    "container_config": ("container_config", "run_container", "rollout"),
+    "run_container": ("run_container", "container_config", "crashloop", "rollout"),
+    "init_container": ("init_container", "image_pull", "container_config", "chain", "rollout"),
+    "probe": ("probes", "crashloop", "rollout", "chain"),
+    "pod_not_ready": ("probes", "crashloop", "rollout", "chain"),
+    "scheduling": ("scheduling", "quota", "rollout"),
+    "mount": ("mounts", "scheduling"),
+    "eviction": ("evicted", "oomkilled"),
+    "node": ("nodes", "evicted"),
+    "job": ("jobs", "chain"),
+    "hpa": ("hpa", "quota"),
+    "quota": ("quota", "rollout"),
+    "rollout": ("rollout", "quota", "chain"),
+    "service": ("service", "chain"),
 }

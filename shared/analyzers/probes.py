@@ -83,9 +83,13 @@ def _why(kind: str, probe: dict[str, Any], c: ContainerState, message: str, log:
             return (f"the probe checks port {port}, but the container declares port(s) "
                     f"{', '.join(sorted(set(ports.values())))}: nothing listens on {port}",
                     f"Set the {kind} probe's port to the one the application listens on.", Strength.SCHEDULER_SAYS)
-        if listen and port and port not in listen:
-            return (f"the probe checks port {port}, but the application logs that it listens on "
-                    f"{listen[-1]}", f"Set the {kind} probe's port to {listen[-1]}.", Strength.SCHEDULER_SAYS)
+        number = ports.get(port, port)  # a named port (`management`) is the number the container declares
+        if listen and number and number not in listen:
+            named = f"{number} ({port})" if number != port else number
+            heard = list(dict.fromkeys(listen))
+            return (f"the probe checks port {named}, but the application logs that it listens on "
+                    f"{' and '.join(heard)}", f"Set the {kind} probe's port to the one the application serves its "
+                    f"health on ({' or '.join(heard)}).", Strength.SCHEDULER_SAYS)
         return (f"nothing accepts connections on port {port} when the {kind} probe runs "
                 f"(initialDelaySeconds {delay} + failureThreshold {threshold} × periodSeconds {period} = {budget}s "
                 f"before it gives up): the application is not listening yet or on another port",
@@ -148,6 +152,8 @@ class ProbesAnalyzer(NamespacedAnalyzer):
         probe = container.spec.get(f"{kind}Probe") or {}
         ns, pod_name = ns_of(pod), name_of(pod)
         log = evidence.logs(ns, pod_name, container.name, previous=kind != "readiness", tail_lines=100) or ""
+        if kind != "readiness":  # the running instance may have logged its ports since the last kill
+            log += "\n" + (evidence.logs(ns, pod_name, container.name, tail_lines=100) or "")
         message = last_message.get(kind, "")
         cause, fix, strength = _why(kind, probe, container, message, log)
         what, _ = _probe_target(probe)

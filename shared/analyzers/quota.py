@@ -27,6 +27,10 @@ def _creators(evidence: Evidence) -> list[dict[str, Any]]:
         if obj:
             objs.append(obj)
     workload = target_workload(evidence)
+    if workload is not None and workload.get("kind") == "HorizontalPodAutoscaler":
+        # An HPA that cannot reach its desired count: the quota blocks its scale target's controller.
+        ref = (workload.get("spec") or {}).get("scaleTargetRef") or {}
+        workload = evidence.get(ref.get("kind", "Deployment"), ref.get("name", ""), ns) if ref.get("name") else None
     if workload is not None:
         objs.append(workload)
         if workload.get("kind") == "Deployment":

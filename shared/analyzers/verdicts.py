@@ -172,7 +172,7 @@ def healthy_or_unknown(evidence: Evidence, checked: Sequence[str]) -> Finding:
     kind, name, ns = subject_of(evidence)
     broken = [p for p in pods if is_unhealthy(p) and (p.get("status") or {}).get("phase") != "Succeeded"
               and not _retried_job_pod(evidence, p)]
-    short = _replicas_short(workload)
+    short = _replicas_short(workload) or _hpa_short(evidence, kind, name, ns)
     if not broken and not short and not reads_failed(evidence) and (
             pods or workload is not None or kind not in ("Pod", "Namespace")):
         return healthy(evidence, f"{kind} {name}", pods, workload)
@@ -249,6 +249,15 @@ def _replicas_short(workload: Mapping[str, Any] | None) -> str:
         want, ready = status.get("desiredNumberScheduled", 0), status.get("numberReady", 0)
         return f"{name_of(workload)}: {ready}/{want} pods ready" if ready < want else ""
     return ""
+
+
+def _hpa_short(evidence: Evidence, kind: str, name: str, ns: str) -> str:
+    """An HPA that does not have the replicas it wants is not healthy, whatever its conditions say."""
+    if kind != "HorizontalPodAutoscaler":
+        return ""
+    status = (evidence.get("horizontalpodautoscalers", name, ns) or {}).get("status") or {}
+    want, have = status.get("desiredReplicas"), status.get("currentReplicas")
+    return f"HPA {name} wants {want} replicas and has {have}" if want is not None and want != have else ""
 
 
 def unknown(evidence: Evidence, checked: Sequence[str], pods: Sequence[Mapping[str, Any]], short: str) -> Finding:

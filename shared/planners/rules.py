@@ -20,7 +20,7 @@ from shared.analyzers.base import Analyzer, Evidence
 from shared.analyzers.chain import roots_first
 from shared.analyzers.chain_walk import SYMPTOMS
 from shared.analyzers.facts import item
-from shared.analyzers.strength import CONCLUSIVE, CONTESTED, Strength, strength_named, strength_of
+from shared.analyzers.strength import CONCLUSIVE, CONFIDENCE, CONTESTED, Strength, strength_named, strength_of
 from shared.diagnosis import Finding
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,18 @@ def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Findi
 
 
 def run_analyzers(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> tuple[list[Finding], list[str]]:
-    """Run every analyzer that handles the incident: findings ranked best first, and what was ruled out.
+    """Run the analyzers of the incident's failure families: findings ranked best first, and what was ruled out.
 
     An analyzer that crashes is logged and skipped: one bad analyzer must not cost the diagnosis.
     """
     incident = evidence.incident
     scored: list[tuple[tuple[Strength, bool, float, int], Finding]] = []
     checked: list[str] = []
-    for order, (name, analyzer) in enumerate(analyzers.items()):
+    from shared.analyzers import FAMILIES, POD_LEVEL
+    from shared.analyzers.families import applicable, families_of
+
+    chosen = applicable(analyzers, families_of(evidence), FAMILIES, POD_LEVEL)
+    for order, (name, analyzer) in enumerate((n, analyzers[n]) for n in chosen):
         try:
             if not analyzer.handles(incident):
                 continue
@@ -70,15 +74,34 @@ def run_analyzers(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> tupl
             continue
         if not finding.analyzer:
             finding = replace(finding, analyzer=name)
+        finding = _capped(finding)
         own_family = getattr(analyzer, "family", None) == incident.family
         scored.append(((strength(finding), own_family, finding.confidence, -order), finding))
     scored.sort(key=lambda pair: pair[0], reverse=True)
-    return _contest(roots_first([finding for _, finding in scored])), checked
+    return _contest(_behind_rollouts(roots_first([finding for _, finding in scored]))), checked
+
+
+def _behind_rollouts(ranked: list[Finding]) -> list[Finding]:
+    """A stuck rollout is the symptom of what its new pods fail on: a root found behind them comes first."""
+    if not ranked or ranked[0].category != "stuck_rollout":
+        return ranked
+    root = next((f for f in ranked[1:] if f.chain and strength(f) >= CONCLUSIVE), None)
+    return ranked if root is None else [root, *(f for f in ranked if f is not root)]
 
 
 def strength(finding: Finding) -> Strength:
     """The named strength of a finding's evidence (derived from its confidence when it names none)."""
     return strength_named(finding.strength) or strength_of(finding.confidence)
+
+
+def _capped(finding: Finding) -> Finding:
+    """A chain that ends at something other than a Service but reports a Service without endpoints has not
+    explained its root (a Deployment with no pods, and no reason why): a symptom, however sure it sounds."""
+    if finding.chain and finding.category == "service_no_endpoints" and \
+            not finding.chain[-1].object.startswith("Service/") and strength(finding) > Strength.SYMPTOM:
+        return replace(finding, strength=Strength.SYMPTOM.name,
+                       confidence=min(finding.confidence, CONFIDENCE[Strength.SYMPTOM]))
+    return finding
 
 
 def is_conclusive(finding: Finding | None, gate: float) -> bool:
