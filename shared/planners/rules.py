@@ -95,10 +95,13 @@ def strength(finding: Finding) -> Strength:
 
 
 def _capped(finding: Finding) -> Finding:
-    """A chain that ends at something other than a Service but reports a Service without endpoints has not
-    explained its root (a Deployment with no pods, and no reason why): a symptom, however sure it sounds."""
-    if finding.chain and finding.category == "service_no_endpoints" and \
-            not finding.chain[-1].object.startswith("Service/") and strength(finding) > Strength.SYMPTOM:
+    """A chain that reports a Service without endpoints but ends at a workload that wants pods and has none,
+    with no reason why, has not explained its root: a symptom, however sure it sounds. (Ending at the Service
+    itself, or at a workload someone scaled to zero, is an explanation.)"""
+    root = finding.chain[-1] if finding.chain else None
+    explained = root is not None and (root.object.startswith("Service/") or "scaled to 0" in root.observation)
+    if root is not None and finding.category == "service_no_endpoints" and not explained and \
+            strength(finding) > Strength.SYMPTOM:
         return replace(finding, strength=Strength.SYMPTOM.name,
                        confidence=min(finding.confidence, CONFIDENCE[Strength.SYMPTOM]))
     return finding

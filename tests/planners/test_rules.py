@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from shared.analyzers.strength import Strength, confidence_for
+from shared.cluster.memory import InMemoryCluster
 from shared.diagnosis import Finding
+from shared.evidence import direct_evidence
 from shared.incident import Incident
 from shared.planners.rules import is_conclusive, run_analyzers
 
@@ -30,24 +32,20 @@ class _Says:
                        analyzer=self.name, strength=self.strength.name)
 
 
-class _Evidence:
-    incident = INCIDENT
-
-
 def _ranked(*analyzers):
-    return run_analyzers({a.name: a for a in analyzers}, _Evidence())
+    return run_analyzers({a.name: a for a in analyzers}, direct_evidence(INCIDENT, InMemoryCluster([])))
 
 
 @pytest.mark.parametrize(
     ("analyzers", "winner", "conclusive"),
     [
-        ([_Says("rollout", "rollout", "stuck_rollout", Strength.STATE_SAYS),
-          _Says("image", "image_pull", "image_pull_not_found", Strength.SCHEDULER_SAYS)], "image_pull_not_found", True),
-        ([_Says("probes", "probe", "readiness_probe_failure", Strength.SYMPTOM),
-          _Says("crashloop", "crashloop", "crashloop_missing_env", Strength.TERMINAL_ERROR)],
+        ([_Says("roll", "rollout", "stuck_rollout", Strength.STATE_SAYS),
+          _Says("img", "image_pull", "image_pull_not_found", Strength.SCHEDULER_SAYS)], "image_pull_not_found", True),
+        ([_Says("probe", "probe", "readiness_probe_failure", Strength.SYMPTOM),
+          _Says("crash", "crashloop", "crashloop_missing_env", Strength.TERMINAL_ERROR)],
          "crashloop_missing_env", True),
-        ([_Says("service", "service", "service_no_endpoints", Strength.STATE_SAYS),
-          _Says("crashloop", "crashloop", "crashloop_app_error", Strength.STATE_SAYS)], "crashloop_app_error", False),
+        ([_Says("svc", "service", "service_no_endpoints", Strength.STATE_SAYS),
+          _Says("crash", "crashloop", "crashloop_app_error", Strength.STATE_SAYS)], "crashloop_app_error", False),
         ([_Says("a", "x", "oom_killed", Strength.STATE_SAYS),
           _Says("b", "y", "oom_killed", Strength.STATE_SAYS)], "oom_killed", True),
     ],
@@ -63,16 +61,16 @@ def test_the_stronger_evidence_wins_and_a_rival_of_equal_strength_contests_it(an
 
 
 def test_a_contested_finding_names_its_rival_in_the_evidence():
-    findings, _ = _ranked(_Says("service", "service", "service_no_endpoints", Strength.STATE_SAYS),
-                          _Says("crashloop", "crashloop", "crashloop_app_error", Strength.STATE_SAYS))
+    findings, _ = _ranked(_Says("svc", "service", "service_no_endpoints", Strength.STATE_SAYS),
+                          _Says("crash", "crashloop", "crashloop_app_error", Strength.STATE_SAYS))
     assert any("service_no_endpoints" in e.excerpt for e in findings[0].evidence)
     assert findings[0].confidence < confidence_for(Strength.STATE_SAYS)
 
 
 def test_what_the_analyzers_that_found_nothing_looked_for_is_the_ruled_out_list():
-    _, checked = _ranked(_Says("oomkilled", "oom", "oom_killed", None),
-                         _Says("crashloop", "crashloop", "crashloop_app_error", Strength.SYMPTOM))
-    assert checked == ["oomkilled failures"]
+    _, checked = _ranked(_Says("oom", "oom", "oom_killed", None),
+                         _Says("crash", "crashloop", "crashloop_app_error", Strength.SYMPTOM))
+    assert checked == ["oom failures"]
 
 
 def test_a_guess_is_never_conclusive_however_high_its_number():
