@@ -152,6 +152,12 @@ class Router:
                 why = f"{why}; {specialist} is not deployed, so {self.deployed[0]} takes it"
                 specialist = self.deployed[0]
             self._hand_off(incident, coalesced.investigation_id, specialist, traceparent, tracestate)
+        elif not coalesced.redelivery and self.settings.slack_bot_token:
+            # It keeps happening: the bot's message of an already diagnosed investigation says so.
+            from shared.sinks.slack_refresh import refresh_on_repeat
+
+            refresh_on_repeat(self.store, self.settings, coalesced.investigation_id, coalesced.occurrences,
+                              incident.last_seen)
         answer = {
             "investigation_id": coalesced.investigation_id,
             "fingerprint": incident.fingerprint,

@@ -77,6 +77,21 @@ class SlackSink:
             ref = {}
         self._remember(diagnosis, repeats.Posted(said, diagnosis.investigation_id, diagnosis.occurrences, ref))
 
+    def refresh(self, diagnosis: Diagnosis, occurrences_now: int, last_seen: str,
+                deadline: float | None = None) -> bool:
+        """Update the bot's message of this diagnosis with the incident's count now (it kept happening).
+
+        Only a bot can edit; the record of what was posted keeps the count as of the post, so each
+        refresh adds only what this investigation has seen since it was diagnosed.
+        """
+        before = repeats.recall(self._store, self.name, diagnosis) if self._store is not None else None
+        if not (self._uses_bot and before and before.ref.get("ts") and before.digest == repeats.digest(diagnosis)):
+            return False
+        total = before.occurrences + max(0, occurrences_now - diagnosis.occurrences)
+        body = render(diagnosis, occurrences=total, last_seen=last_seen)
+        self._call("chat.update", {"channel": before.ref["channel"], "ts": before.ref["ts"], **body}, deadline)
+        return True
+
     def _remember(self, diagnosis: Diagnosis, posted: repeats.Posted) -> None:
         if self._store is not None:
             repeats.remember(self._store, self.name, diagnosis, posted, self._ttl_s)

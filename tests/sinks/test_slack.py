@@ -152,3 +152,33 @@ def test_web_api_failures_say_whether_a_retry_can_help(token, queued, retryable)
         SlackSink(bot_token=token, channel="C0ONCALL", api_url=slack.api_url).deliver(_diagnosis(incident=_incident()))
     assert err.value.retryable is retryable
     assert time.monotonic() - start < 5  # never sleeps through a long Retry-After inside the invocation
+
+
+def test_repeats_of_a_diagnosed_incident_update_the_bots_message_at_most_once_a_minute(tmp_path):
+    """Through the router: the event again and again; the message says how often, no second message."""
+    import json as _json
+    from dataclasses import replace
+
+    from devtools.scenarios import render_suite
+    from shared.cli import request_for
+    from shared.cluster.snapshot import load_snapshot
+    from shared.runtime import build_local
+    from shared.settings import Settings
+    from shared.stores.sqlite import SqliteStore
+
+    (snapshot,) = render_suite(tmp_path / "suite", ["crashloop-missing-env-python-checkout"])
+    event = _json.loads((snapshot / "event.json").read_text())
+    store = SqliteStore(str(tmp_path / "state.sqlite3"))
+    with SlackServer(bot_token=TOKEN) as slack:
+        settings = replace(Settings(), snapshot=str(snapshot), state_dir=str(tmp_path), slack_bot_token=TOKEN,
+                           slack_channel="C0ONCALL", slack_api_url=slack.api_url)
+        router, emitter = build_local(settings, store, cluster=load_snapshot(snapshot))
+        for i in range(4):
+            body = _json.dumps({**event, "count": event.get("count", 1) + i}).encode()
+            path, headers = request_for("event", body)
+            assert router.handle(path, headers, body).status == 202
+            emitter.drain()
+    methods = [p["path"].rsplit("/", 1)[-1] for p in slack.posts]
+    assert methods == ["chat.postMessage", "chat.update"]  # one message; one refresh inside the minute
+    (message,) = slack.messages.values()
+    assert "seen 2×" in message["blocks"][-1]["elements"][0]["text"]
