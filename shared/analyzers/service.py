@@ -10,6 +10,7 @@ from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, is_unhealthy
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
+from shared.incident import Incident
 
 
 def _services(evidence: Evidence) -> list[dict[str, Any]]:
@@ -23,6 +24,11 @@ def _services(evidence: Evidence) -> list[dict[str, Any]]:
     if not found and incident.source == "manual" and not incident.pod:
         found = [s for s in evidence.list("services", ns) if (s.get("spec") or {}).get("selector")]
     return found
+
+
+def _is_own_service(incident: Incident) -> bool:
+    """The Service was found by the name of the failing workload or pod itself, not named as the subject."""
+    return incident.object_kind != "Service" and not incident.labels.get("service")
 
 
 def _ready_addresses(evidence: Evidence, svc: dict[str, Any]) -> int | None:
@@ -67,6 +73,10 @@ class ServiceAnalyzer(NamespacedAnalyzer):
                          f"({', '.join(why)}), so it has no endpoints to send traffic to.")
                 recs = [f"Fix why the pods behind {name} are not ready ({', '.join(why)})."]
                 strength = Strength.SYMPTOM  # the pods behind it fail: their failure is the cause
+                if _is_own_service(evidence.incident):
+                    # The trigger is about these very pods: the empty Service is their consequence, not a cause.
+                    cause += " The pods the incident is about are those pods: their own failure is the cause."
+                    strength = Strength.CONTEXT
             return make_finding(
                 "service_no_endpoints",
                 f"service {name} has no ready endpoints (selector {sel})",

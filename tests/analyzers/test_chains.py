@@ -471,6 +471,16 @@ def _external_endpoints_without_selector() -> Case:
     )
 
 
+def _own_service_empty_because_it_crashes() -> Case:
+    return Case(
+        [crashing(), *client_service(), *NODES],
+        logs_of(CLIENT, "panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: "
+                        "segmentation violation code=0x1 addr=0x0 pc=0x6b5f2a]\n\ngoroutine 1 [running]:\n"),
+        "crashloop_app_error", [], ["nil pointer"],
+        inc={"workload_kind": "Deployment", "workload": "cart-api"},
+    )
+
+
 CASES = {
     "a client refused by redis whose pod waits for a claim of a StorageClass that does not exist":
         _redis_pvc_missing_storage_class,
@@ -496,6 +506,8 @@ CASES = {
     "red herring: an unrelated OOMKilled neighbour on the same node": _noisy_neighbour,
     "red herring: a broken Service in env, but the crash is an unrelated error": _broken_dependency_not_what_killed_it,
     "red herring: a Service without selector (external endpoints) is not judged": _external_endpoints_without_selector,
+    "red herring: the pod's own Service has no endpoints because the pod itself crashes":
+        _own_service_empty_because_it_crashes,
 }
 
 
