@@ -49,3 +49,17 @@ def test_a_person_reads_the_chain_symptom_first_root_last():
     assert lines[0].strip().startswith("├─ Pod/shop/cart-api-7c9d8-x2x4q")
     assert lines[-1].strip() == "└─ StorageClass/fast-ssd: does not exist"
     assert "Chain" not in render_text(_diagnosis())
+
+
+def test_the_model_sees_the_chain_and_keeps_it_when_it_agrees_with_the_root():
+    from shared.incident import Incident
+    from shared.planners.claude import _finding
+    from shared.planners.prompts import opening_message
+
+    best = Finding("pending_unbound_pvc", "s", "r", chain=CHAIN, confidence=0.7)
+    inc = Incident("fp", "apiserver", "crashloop", "BackOff", "m", "c", "shop", "Pod", "cart-api-7c9d8-x2x4q")
+    opening = opening_message(inc, [best], [])
+    assert "StorageClass/fast-ssd" in opening and "does not exist" in opening
+    agreed = _finding({"category": "pending_unbound_pvc", "summary": "x", "root_cause": "y"}, best)
+    other = _finding({"category": "crashloop_app_error", "summary": "x", "root_cause": "y"}, best)
+    assert agreed.chain == CHAIN and other.chain == ()

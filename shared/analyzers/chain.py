@@ -44,6 +44,9 @@ class ChainAnalyzer(NamespacedAnalyzer):
             if "Service" in (incident.object_kind, incident.workload_kind):
                 name = incident.workload if incident.workload_kind == "Service" else incident.object_name
                 trail = walk.from_service(incident.namespace, name or "")
+            elif "Job" in (incident.object_kind, incident.workload_kind):
+                name = incident.workload if incident.workload_kind == "Job" else incident.object_name
+                trail, symptom_class = walk.from_job(incident.namespace, name or ""), "job_backoff_limit"
             else:
                 for pod in target_pods(walk.ev)[:2]:
                     trail = walk.from_pod(pod)
@@ -99,7 +102,8 @@ def chain_finding(trail: Trail, category: str) -> Finding:
 
 def _is_stuck_on_leaf(links: Sequence[Link]) -> bool:
     """The last link is an object a dependency pod is stuck on (its claim, node, ConfigMap), not the pod."""
-    return links[-1].object.split("/", 1)[0] not in ("Pod", "Job", "Service")
+    return links[-1].object.split("/", 1)[0] in ("PersistentVolumeClaim", "StorageClass", "Node", "ConfigMap",
+                                                 "Secret")
 
 
 def roots_first(findings: Sequence[Finding]) -> list[Finding]:

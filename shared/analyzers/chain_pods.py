@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.claims import unbound_claims
 from shared.analyzers.kube_facts import clip, condition, name_of
-from shared.analyzers.target import container_states
+from shared.analyzers.target import container_states, owner_of
 from shared.diagnosis import Finding
 
 if TYPE_CHECKING:
@@ -32,6 +32,9 @@ _NODE_TAINTS: Final = {
     "node.kubernetes.io/unreachable": ("Ready", "node_not_ready"),
 }
 _NODE_CLASSES: Final = ("node_not_ready", "node_pressure", "evicted_node_pressure")
+# The pod's own failure, which a rollout may have brought: the revision that changed the template is said.
+_OWN_FAILURES: Final = ("crashloop_", "image_pull_", "create_container_config_", "run_container_error_", "oom_killed",
+                        "liveness_probe_failure", "readiness_probe_failure", "startup_probe_failure")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,13 @@ def symptom_of(pod: Mapping[str, Any]) -> Symptom | None:
         if c.waiting_reason == "CrashLoopBackOff" or (c.restarts and last.get("exitCode", 0) != 0 and not c.ready):
             state = f"crash-loops ({c.restarts} restarts, last exit {last.get('exitCode')})"
             return Symptom(c.name, False, True, c.spec, state, "crashloop_app_error")
+    for c in states:
+        ended = c.terminated or {}
+        if not c.init and ended.get("exitCode") and ended.get("reason") != "OOMKilled":
+            # restartPolicy Never (a Job's pod): it ran once and failed
+            owner = owner_of(pod)
+            return Symptom(c.name, False, False, c.spec, f"failed (exit {ended.get('exitCode')})",
+                           "job_backoff_limit" if owner and owner[0] == "Job" else "crashloop_app_error")
     running = (pod.get("status") or {}).get("phase") == "Running"
     for c in states:
         if not c.init and running and not c.ready and c.terminated is None and c.waiting_reason is None:
@@ -145,7 +155,42 @@ def leaf_links(evidence: Evidence, pod: Mapping[str, Any], finding: Finding) -> 
                     links.append(link)
                     category = root_class
             break
+    elif category.startswith(_OWN_FAILURES):
+        link = revision_link(evidence, pod)
+        links += [link] if link else []
     return links, category
+
+
+def revision_link(evidence: Evidence, pod: Mapping[str, Any]) -> Link | None:
+    """The Deployment revision the failing pod belongs to, when it changed the template from the one before."""
+    from shared.analyzers.rollout import template_changes
+
+    ns = (pod.get("metadata") or {}).get("namespace", "")
+    owner = owner_of(pod)
+    rs = evidence.get("replicasets", owner[1], ns) if owner and owner[0] == "ReplicaSet" else None
+    deploy = owner_of(rs) if rs else None
+    if rs is None or not deploy or deploy[0] != "Deployment":
+        return None
+    siblings = [r for r in evidence.list("replicasets", ns) if owner_of(r) == deploy]
+    revision = _revision(rs)
+    older = [r for r in siblings if 0 < _revision(r) < revision]
+    if not older:
+        return None
+    previous = max(older, key=_revision)
+    changes = template_changes((rs.get("spec") or {}).get("template") or {},
+                               (previous.get("spec") or {}).get("template") or {})
+    if not changes:
+        return None
+    return Link(f"Deployment/{ns}/{deploy[1]}", clip(f"revision {revision} (ReplicaSet {name_of(rs)}) changed from "
+                                                     f"revision {_revision(previous)}: {'; '.join(changes[:4])}", 300))
+
+
+def _revision(rs: Mapping[str, Any]) -> int:
+    annotations = (rs.get("metadata") or {}).get("annotations") or {}
+    try:
+        return int(annotations.get("deployment.kubernetes.io/revision") or 0)
+    except ValueError:
+        return 0
 
 
 def _node_link(node: Mapping[str, Any], only: str | None = None) -> Link | None:

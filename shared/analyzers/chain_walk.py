@@ -27,7 +27,8 @@ from shared.diagnosis import Finding
 MAX_DEPTH: Final = 3  # dependency hops from the symptom; the objects a stuck pod names (claim, node) are leaves
 # Failure classes that are only symptoms when a dependency is broken: the walk goes on behind them.
 SYMPTOMS: Final = frozenset({"crashloop_app_error", "init_container_failure", "readiness_probe_failure",
-                             "liveness_probe_failure", "startup_probe_failure", "service_no_endpoints", "unknown"})
+                             "liveness_probe_failure", "startup_probe_failure", "service_no_endpoints",
+                             "job_backoff_limit", "unknown"})
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,12 @@ class Walk:
             return None
         svc_ns, svc_name = where
         svc = self.ev.get("services", svc_name, svc_ns)
+        if svc is not None and named.how == deps.HOW_DNS:
+            # The Service exists, yet its name does not resolve: the cluster DNS is what to look at first.
+            dns = self.ev.get("services", "kube-dns", "kube-system")
+            trail = self._service_trail(dns, "kube-system", "kube-dns", depth) if dns else None
+            if trail is not None:
+                return trail
         if svc is not None:
             return self._service_trail(svc, svc_ns, svc_name, depth)
         if named.how not in (deps.HOW_DNS, deps.HOW_WAITS) or "." in named.host and ".svc" not in named.host:
@@ -144,15 +151,31 @@ class Walk:
         job = self.ev.get("jobs", name, ns)
         if job is None:
             return Trail((Link(ref, f"Job {name} does not exist in namespace {ns}"),), "", None, 0.85)
-        failed = condition(job, "Failed")
-        if not is_true(failed):
+        if not is_true(condition(job, "Failed")):
             return None  # running or complete: the wait is not stuck on a broken Job
         finding = explain(self.analyzers, ScopedEvidence(self.base, incident_about(
             self.base.incident, "Job", name, ns), self.budget))
-        said = f"Failed ({(failed or {}).get('reason', 'Failed')}): {(failed or {}).get('message', '')}".strip(": ")
-        link = Link(ref, clip(said + (f"; {finding.summary}" if finding else ""), 300))
+        link = Link(ref, clip(job_failure(job) + (f"; {finding.summary}" if finding else ""), 300))
+        deeper = self._behind_job(ns, name, depth)
+        if deeper is not None:
+            return replace(deeper, links=(link, *deeper.links))
         category = finding.category if finding else "job_backoff_limit"
         return Trail((link,), category, finding, finding.confidence if finding else 0.8)
+
+    def _behind_job(self, ns: str, name: str, depth: int) -> Trail | None:
+        """What the Job's latest failed pod depends on that is broken, if anything."""
+        pods = [p for p in self.ev.list("pods", ns, label_selector=f"job-name={name}") if symptom_of(p)]
+        pods.sort(key=lambda p: str((p.get("metadata") or {}).get("creationTimestamp", "")))
+        return self.from_pod(pods[-1], depth) if pods and depth < MAX_DEPTH else None
+
+    def from_job(self, ns: str, name: str) -> Trail | None:
+        """From a failed Job the incident names: the Job, its failed pod, the broken thing behind it."""
+        job = self.ev.get("jobs", name, ns)
+        if job is None or not is_true(condition(job, "Failed")):
+            return None
+        self.seen.add(f"Job/{ns}/{name}")
+        deeper = self._behind_job(ns, name, 0)
+        return replace(deeper, links=(Link(f"Job/{ns}/{name}", job_failure(job)), *deeper.links)) if deeper else None
 
     # --- a Service and the pods behind it -------------------------------------------------------------
 
@@ -227,6 +250,11 @@ class Walk:
             return Trail((link,), "", None, 0.6, stopped)
         leaves, category = leaf_links(self.ev, pod, finding)
         return Trail((link, *leaves), category, finding, finding.confidence, stopped)
+
+
+def job_failure(job: Mapping[str, Any]) -> str:
+    failed = condition(job, "Failed") or {}
+    return f"Failed ({failed.get('reason', 'Failed')}): {failed.get('message', '')}".strip(": ")
 
 
 def _is_ready(pod: Mapping[str, Any]) -> bool:

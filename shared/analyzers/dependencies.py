@@ -88,10 +88,10 @@ def how_it_failed(text: str) -> str | None:
     """The kind of connection failure a line or block reports, or None when it is not one."""
     if _DNS.search(text):
         return HOW_DNS
-    if _TIMEOUT.search(text) and _FAILURE.search(text) or re.search(r"ETIMEDOUT|i/o timeout", text):
-        return HOW_TIMEOUT
     if _REFUSED.search(text):
         return HOW_REFUSED
+    if _TIMEOUT.search(text):
+        return HOW_TIMEOUT
     if _FAILURE.search(text):
         return HOW_FAILED
     return None

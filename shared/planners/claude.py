@@ -145,4 +145,6 @@ def _finding(data: Mapping[str, Any], best: Finding | None) -> Finding:
         commands=tuple(str(c) for c in data.get("commands") or ()),
         confidence=confidence,
         analyzer="claude",
+        # The model agreeing with the walk's root keeps the path that leads there.
+        chain=best.chain if best is not None and best.category == category else (),
     )
