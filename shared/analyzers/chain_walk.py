@@ -135,7 +135,9 @@ class Walk:
     def _missing_service(self, ns: str, name: str) -> Trail:
         elsewhere = [f"{name}.{_ns(s)}.svc" for s in self._all_services() if name_of(s) == name and _ns(s) != ns]
         here = [name_of(s) for s in self._all_services() if _ns(s) == ns]
-        close = difflib.get_close_matches(name, here, n=2, cutoff=0.6)
+        stem = name.split("-", 1)[0]
+        close = list(dict.fromkeys(difflib.get_close_matches(name, here, n=2, cutoff=0.5)
+                                   + [h for h in here if h.split("-", 1)[0] == stem and h != name]))[:3]
         said = f"Service {name} does not exist in namespace {ns}"
         if elsewhere:
             said += f"; a Service of that name exists as {', '.join(elsewhere)}"
