@@ -17,15 +17,16 @@ from dataclasses import replace
 from typing import Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.chain_pods import Link, symptom_of
+from shared.analyzers.chain_pods import Link, symptom_of, workload_state
 from shared.analyzers.chain_reads import OutOfReads
-from shared.analyzers.chain_walk import SYMPTOMS, Trail, Walk
+from shared.analyzers.chain_walk import POD_SYMPTOMS, SYMPTOMS, Trail, Walk
 from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding
-from shared.analyzers.target import target_pods
+from shared.analyzers.target import target_pods, target_workload
 from shared.diagnosis import ChainLink, Finding
 
 INFERRED_FACTOR: Final = 0.75  # a chain with an inferred link is weaker than its root's own reading
 MAX_CONFIDENCE: Final = 0.95
+_ROLLED: Final = ("Deployment", "StatefulSet", "DaemonSet")  # an incident about one starts the chain there
 STOPPED_CONFIDENCE: Final = 0.6  # the walk stopped (depth, reads) before it knew the path ended there
 
 
@@ -53,6 +54,9 @@ class ChainAnalyzer(NamespacedAnalyzer):
                     if trail is not None:
                         symptom_class = symptom_of(pod).category  # type: ignore[union-attr]
                         break
+                workload = target_workload(walk.ev) if incident.object_kind in _ROLLED else None
+                if trail is not None and workload is not None:
+                    trail = replace(trail, links=(Link(_ref(workload), workload_state(workload)), *trail.links))
         except OutOfReads:
             return None
         if trail is None or len(trail.links) < 2:
@@ -62,7 +66,9 @@ class ChainAnalyzer(NamespacedAnalyzer):
 
 def chain_finding(trail: Trail, category: str) -> Finding:
     links, root = trail.links, trail.root
-    first, dependency, last = links[0], links[1], links[-1]
+    first, last = links[0], links[-1]
+    # What the symptom depends on: the first Service or Job on the path (past the workload's own pod).
+    dependency = next((link for link in links[1:] if link.object.split("/", 1)[0] in ("Service", "Job")), links[1])
     inferred = [link for link in links if not link.observed]
     about_root = f"{_subject(last)}: {last.observation}" + (
         f" ({root.summary})" if root and _is_stuck_on_leaf(links) else "")
@@ -113,9 +119,25 @@ def roots_first(findings: Sequence[Finding]) -> list[Finding]:
         return list(findings)
     rest = [f for f in findings if not f.chain]
     top = rest[0] if rest else None
-    if top is not None and top.category not in SYMPTOMS and top.category != chained[0].category:
+    if top is not None and not explains(chained[0], top):
         return [*rest, *chained]
     return [chained[0], *rest, *chained[1:]]
+
+
+def explains(chained: Finding, other: Finding) -> bool:
+    """Whether the chain's root explains the other finding: it is that root's symptom, or the same class.
+
+    A stuck rollout is explained by a broken dependency (a Service, a Job, a claim), not by a root that is
+    the new pods' own symptom: a revision that points its pods at a name that does not exist is the rollout's.
+    """
+    if other.category in SYMPTOMS or other.category == chained.category:
+        return True
+    return other.category == "stuck_rollout" and chained.category not in POD_SYMPTOMS
+
+
+def _ref(obj: dict[str, object]) -> str:
+    meta = obj.get("metadata") or {}
+    return f"{obj.get('kind')}/{meta.get('namespace')}/{meta.get('name')}"  # type: ignore[union-attr]
 
 
 def _subject(link: Link) -> str:

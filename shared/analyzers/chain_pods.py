@@ -31,6 +31,7 @@ _NODE_TAINTS: Final = {
     "node.kubernetes.io/not-ready": ("Ready", "node_not_ready"),
     "node.kubernetes.io/unreachable": ("Ready", "node_not_ready"),
 }
+_QUOTA: Final = re.compile(r"exceeded quota:? ([\w.-]+)", re.I)
 _NODE_CLASSES: Final = ("node_not_ready", "node_pressure", "evicted_node_pressure")
 # The pod's own failure, which a rollout may have brought: the revision that changed the template is said.
 _OWN_FAILURES: Final = ("crashloop_", "image_pull_", "create_container_config_", "run_container_error_", "oom_killed",
@@ -54,6 +55,11 @@ class Symptom:
     spec: Mapping[str, Any]
     state: str  # "crash-loops (9 restarts, last exit 1)"
     category: str  # the symptom's own class, when nothing behind it is broken
+
+    @property
+    def tail(self) -> int:
+        """The log tail the pod's own analyzer reads (crashloop 200, init/probes/jobs 100): one read, shared."""
+        return 200 if self.category == "crashloop_app_error" and self.previous else 100
 
     def observation(self, named: deps.Named, failure: str = "") -> str:
         if named.line:
@@ -96,6 +102,47 @@ def symptom_of(pod: Mapping[str, Any]) -> Symptom | None:
             return Symptom(c.name, False, False, c.spec, "runs but is not ready" + (
                 " (its readiness probe fails)" if probe else ""), "readiness_probe_failure" if probe else "unknown")
     return None
+
+
+def workload_state(workload: Mapping[str, Any]) -> str:
+    """`kubectl get deploy` words: ready of desired, and a condition that says it is stuck."""
+    spec, status = workload.get("spec") or {}, workload.get("status") or {}
+    said = f"{status.get('readyReplicas') or 0}/{spec.get('replicas', 1)} ready"
+    stuck = condition(workload, "Progressing")
+    if stuck and stuck.get("status") == "False":
+        said += f"; {stuck.get('reason')}: {stuck.get('message', '')}"
+    return clip(said, 300)
+
+
+def readers_for(pod: Mapping[str, Any]) -> tuple[str, ...]:
+    """The analyzers a pod's visible state points to, as `kubectl get pod`'s STATUS column would."""
+    status = pod.get("status") or {}
+    if status.get("reason") == "Evicted":
+        return ("evicted", "nodes")
+    if status.get("phase") == "Pending" and not (pod.get("spec") or {}).get("nodeName"):
+        return ("scheduling",)
+    states = container_states(pod)
+    reasons = {c.waiting_reason for c in states if c.waiting_reason}
+    out: list[str] = []
+    if status.get("phase") == "Unknown" or (status.get("phase") == "Running" and not reasons):
+        out.append("nodes")  # running but not ready, or lost: the node may be what is wrong
+    if reasons & {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"}:
+        out.append("image_pull")
+    if reasons & {"CreateContainerConfigError", "CreateContainerError"}:
+        out.append("container_config")
+    if reasons & {"RunContainerError", "CreateContainerError", "StartError"}:
+        out.append("run_container")
+    if "ContainerCreating" in reasons:
+        out.append("mounts")
+    if any(c.init and not c.ready for c in states):
+        out.append("init_container")
+    if any((c.last_exit or {}).get("reason") == "OOMKilled" for c in states):
+        out.append("oomkilled")
+    if "CrashLoopBackOff" in reasons or any(c.restarts for c in states):
+        out += ["oomkilled", "probes", "crashloop"]
+    if any(not c.ready and not c.waiting_reason for c in states if not c.init):
+        out.append("probes")
+    return tuple(dict.fromkeys(out))
 
 
 def pod_observation(pod: Mapping[str, Any], finding: Finding | None) -> str:
@@ -161,13 +208,23 @@ def leaf_links(evidence: Evidence, pod: Mapping[str, Any], finding: Finding) -> 
     return links, category
 
 
+def quota_links(finding: Finding, namespace: str) -> list[Link]:
+    """The ResourceQuota a controller's FailedCreate names, from the quota finding's evidence."""
+    if finding.category != "resource_quota_exceeded":
+        return []
+    for text in [finding.root_cause, *(e.excerpt for e in finding.evidence)]:
+        if m := _QUOTA.search(text):
+            return [Link(f"ResourceQuota/{namespace}/{m.group(1)}", clip(f"exceeded: {text[m.start():]}", 300))]
+    return []
+
+
 def revision_link(evidence: Evidence, pod: Mapping[str, Any]) -> Link | None:
     """The Deployment revision the failing pod belongs to, when it changed the template from the one before."""
     from shared.analyzers.rollout import template_changes
 
     ns = (pod.get("metadata") or {}).get("namespace", "")
     owner = owner_of(pod)
-    rs = evidence.get("replicasets", owner[1], ns) if owner and owner[0] == "ReplicaSet" else None
+    rs = evidence.get("ReplicaSet", owner[1], ns) if owner and owner[0] == "ReplicaSet" else None
     deploy = owner_of(rs) if rs else None
     if rs is None or not deploy or deploy[0] != "Deployment":
         return None

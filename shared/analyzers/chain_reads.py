@@ -7,7 +7,7 @@ and counts distinct reads so a walk can never read the cluster without bound.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from shared.analyzers.base import Analyzer, Evidence
@@ -116,10 +116,21 @@ class _Guarded:
             return None
 
 
-def explain(analyzers: Mapping[str, Analyzer], evidence: ScopedEvidence) -> Finding | None:
-    """The registry's best finding about the scoped incident (the chain analyzer itself left out)."""
+def explain(
+    analyzers: Mapping[str, Analyzer], evidence: ScopedEvidence, readers: Sequence[str] = ()
+) -> Finding | None:
+    """The registry's best finding about the scoped incident (the chain analyzer itself left out).
+
+    `readers` names the analyzers the object's visible state points to (a Pending pod: scheduling); they
+    read first, and the rest of the registry only when none of them recognises anything: the investigation's
+    step budget is shared with everything else it reads.
+    """
     from shared.planners import rules
 
-    guarded = {name: _Guarded(a) for name, a in analyzers.items() if name != "chain"}
-    findings, _ = rules.run_analyzers(guarded, evidence)
-    return findings[0] if findings else None
+    first = [n for n in readers if n in analyzers]
+    for names in ([first, [n for n in analyzers if n not in first]] if first else [list(analyzers)]):
+        guarded = {name: _Guarded(analyzers[name]) for name in names if name != "chain"}
+        findings, _ = rules.run_analyzers(guarded, evidence)
+        if findings:
+            return findings[0]
+    return None

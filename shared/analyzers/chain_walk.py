@@ -17,7 +17,15 @@ from typing import Any, Final
 
 from shared.analyzers import dependencies as deps
 from shared.analyzers.base import Analyzer, Evidence
-from shared.analyzers.chain_pods import Link, Symptom, leaf_links, pod_observation, symptom_of
+from shared.analyzers.chain_pods import (
+    Link,
+    Symptom,
+    leaf_links,
+    pod_observation,
+    quota_links,
+    readers_for,
+    symptom_of,
+)
 from shared.analyzers.chain_reads import OutOfReads, ReadBudget, ScopedEvidence, explain, incident_about
 from shared.analyzers.kube_facts import clip, condition, is_true, labels_of, name_of
 from shared.analyzers.target import is_unhealthy
@@ -26,9 +34,10 @@ from shared.diagnosis import Finding
 
 MAX_DEPTH: Final = 3  # dependency hops from the symptom; the objects a stuck pod names (claim, node) are leaves
 # Failure classes that are only symptoms when a dependency is broken: the walk goes on behind them.
-SYMPTOMS: Final = frozenset({"crashloop_app_error", "init_container_failure", "readiness_probe_failure",
-                             "liveness_probe_failure", "startup_probe_failure", "service_no_endpoints",
-                             "job_backoff_limit", "unknown"})
+# Failure classes of a pod that are only its symptom: a root in the same pod's own configuration keeps them.
+POD_SYMPTOMS: Final = frozenset({"crashloop_app_error", "init_container_failure", "readiness_probe_failure",
+                                 "liveness_probe_failure", "startup_probe_failure", "unknown"})
+SYMPTOMS: Final = POD_SYMPTOMS | {"service_no_endpoints", "job_backoff_limit"}
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,9 @@ class Walk:
     def _named(self, pod: dict[str, Any], symptom: Symptom) -> tuple[list[deps.Named], list[deps.Named], str]:
         """Dependencies the symptom names itself (observed), those only its env names (inferred), the failure."""
         ns, name = _ns(pod), name_of(pod)
-        log = self.ev.logs(ns, name, symptom.container, previous=symptom.previous, tail_lines=200)
+        log = self.ev.logs(ns, name, symptom.container, previous=symptom.previous, tail_lines=symptom.tail)
         if not log and symptom.previous:
-            log = self.ev.logs(ns, name, symptom.container, tail_lines=200)
+            log = self.ev.logs(ns, name, symptom.container, tail_lines=symptom.tail)
         named = deps.waits_of(symptom.spec) if symptom.init else []
         named += deps.hosts_in_log(log, f"logs of {symptom.container}")
         failure = deps.failure_in_log(log)
@@ -155,8 +164,7 @@ class Walk:
             return Trail((Link(ref, f"Job {name} does not exist in namespace {ns}"),), "", None, 0.85)
         if not is_true(condition(job, "Failed")):
             return None  # running or complete: the wait is not stuck on a broken Job
-        finding = explain(self.analyzers, ScopedEvidence(self.base, incident_about(
-            self.base.incident, "Job", name, ns), self.budget))
+        finding = self._explain("Job", name, ns, readers=("jobs",))
         link = Link(ref, clip(job_failure(job) + (f"; {finding.summary}" if finding else ""), 300))
         deeper = self._behind_job(ns, name, depth)
         if deeper is not None:
@@ -220,13 +228,28 @@ class Walk:
                     kind_name = "Deployment" if kind == "deployments" else "StatefulSet"
                     said = (f"scaled to 0 replicas: {kind_name} {name_of(w)} runs no pod for {sel}" if replicas == 0
                             else f"wants {replicas} replicas but has no pod for {sel}")
-                    return Trail((Link(ref, f"no endpoints: selector {sel} matches no pod"),
-                                  Link(f"{kind_name}/{ns}/{name_of(w)}", said)), "service_no_endpoints", None, 0.9)
+                    links = [Link(ref, f"no endpoints: selector {sel} matches no pod"),
+                             Link(f"{kind_name}/{ns}/{name_of(w)}", said)]
+                    finding = None if replicas == 0 else self._explain(kind_name, name_of(w), ns,
+                                                                        readers=("quota", "rollout"))
+                    if finding is None:
+                        return Trail(tuple(links), "service_no_endpoints", None, 0.9)
+                    links[-1] = Link(links[-1].object, clip(f"{said} — {finding.summary}", 300))
+                    return Trail((*links, *quota_links(finding, ns)), finding.category, finding, finding.confidence)
         pods = self.ev.list("pods", ns)
         near = _near_labels(pods, selector)
         said = f"no endpoints: selector {sel} matches no pod in {ns}" + (
             f" (pods that look intended carry {near})" if near else "")
         return Trail((Link(ref, said),), "service_no_endpoints", None, 0.9)
+
+    def _explain(self, kind: str, name: str, ns: str, pod: str | None = None,
+                 readers: tuple[str, ...] = ()) -> Finding | None:
+        """The registry's best finding about one object, as if its own event had triggered an investigation."""
+        try:
+            return explain(self.analyzers, ScopedEvidence(self.base, incident_about(
+                self.base.incident, kind, name, ns, pod=pod), self.budget), readers)
+        except OutOfReads:
+            return None
 
     def _pod_trail(self, pod: dict[str, Any], depth: int) -> Trail | None:
         """Why a dependency pod is not ready: its own root, or (a symptom itself) the walk behind it."""
@@ -234,8 +257,7 @@ class Walk:
         if ref in self.seen:
             return None
         ns, name = _ns(pod), name_of(pod)
-        finding = explain(self.analyzers, ScopedEvidence(self.base, incident_about(
-            self.base.incident, "Pod", name, ns, pod=name), self.budget))
+        finding = self._explain("Pod", name, ns, pod=name, readers=readers_for(pod))
         link = Link(ref, pod_observation(pod, finding))
         symptom_only = finding is None or finding.category in SYMPTOMS
         if symptom_only and depth < MAX_DEPTH:

@@ -17,8 +17,7 @@ from dataclasses import replace
 
 from shared.analyzers import verdicts
 from shared.analyzers.base import Analyzer, Evidence
-from shared.analyzers.chain import roots_first
-from shared.analyzers.chain_walk import SYMPTOMS
+from shared.analyzers.chain import explains, roots_first
 from shared.analyzers.facts import item
 from shared.analyzers.strength import CONCLUSIVE, CONFIDENCE, CONTESTED, Strength, strength_named, strength_of
 from shared.diagnosis import Finding
@@ -123,7 +122,7 @@ def _contest(ranked: list[Finding]) -> list[Finding]:
     top, rival = ranked[0], ranked[1]
     if rival.category == top.category or strength(rival) < strength(top):
         return ranked
-    if top.chain and rival.category in SYMPTOMS:
+    if top.chain and explains(top, rival):
         return ranked  # the chain explains the rival: it is the symptom of the root the chain found
     contested = replace(
         top,

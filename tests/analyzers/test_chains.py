@@ -570,6 +570,47 @@ def _failed_job_whose_database_is_pending() -> Case:
     )
 
 
+def _dependency_cannot_create_pods_over_quota() -> Case:
+    tmpl = [container("cache", "redis:7.4", limits={"memory": "1Gi"})]
+    failure = ('pods "cache-6f9c7-x7kqz" is forbidden: exceeded quota: mem-quota, requested: limits.memory=1Gi, '
+               "used: limits.memory=7680Mi, limited: limits.memory=8Gi")
+    rs = replicaset("cache-6f9c7", "cache", 3, tmpl, replicas=1, ready=0)
+    rs["metadata"]["labels"] = {"app": "cache"}
+    rs["spec"]["selector"] = {"matchLabels": {"app": "cache"}}
+    return Case(
+        [crashing(), *client_service(), *NODES, rs,
+         deployment("cache", containers=tmpl, replicas=1, revision=3, status={"readyReplicas": 0, "replicas": 0}),
+         obj("ResourceQuota", "mem-quota", spec={"hard": {"limits.memory": "8Gi"}},
+             status={"hard": {"limits.memory": "8Gi"}, "used": {"limits.memory": "7680Mi"}}),
+         event("ReplicaSet", "cache-6f9c7", "FailedCreate", f"Error creating: {failure}",
+               component="replicaset-controller", count=19),
+         service("cache", selector={"app": "cache"}, ip="10.96.12.12", port=6379), endpoints("cache")],
+        logs_of(CLIENT, "redis.exceptions.ConnectionError: Error 111 connecting to cache:6379. Connection refused.\n"),
+        "resource_quota_exceeded",
+        [f"Pod/shop/{CLIENT}", "Service/shop/cache", "Deployment/shop/cache", "ResourceQuota/shop/mem-quota"],
+        ["mem-quota"],
+    )
+
+
+def _rollout_alert_on_pods_not_ready_behind_a_dependency() -> Case:
+    case = _selector_matches_nothing()
+    rs_new = replicaset("cart-api-7c9d8", "cart-api", 6, [container("app")], replicas=1, ready=0)
+    rs_old = replicaset("cart-api-55d4b", "cart-api", 5, [container("app", "registry.example.com/shop/app:0.9")],
+                        replicas=0, ready=0)
+    deploy = deployment("cart-api", containers=[container("app")], replicas=1, revision=6,
+                        status={"readyReplicas": 0, "availableReplicas": 0, "unavailableReplicas": 1},
+                        conditions=[cond("Progressing", "False", "ProgressDeadlineExceeded",
+                                         'ReplicaSet "cart-api-7c9d8" has timed out progressing.'),
+                                    cond("Available", "False", "MinimumReplicasUnavailable")])
+    case.objects += [rs_new, rs_old, deploy]
+    case.chain = ["Deployment/shop/cart-api", *case.chain]
+    case.pod = ""
+    case.inc = {"object_kind": "Deployment", "object_name": "cart-api", "workload_kind": "Deployment",
+                "workload": "cart-api", "pod": None, "reason": "KubeDeploymentRolloutStuck", "family": "rollout",
+                "source": "alertmanager"}
+    return case
+
+
 def _own_service_empty_because_it_crashes() -> Case:
     return Case(
         [crashing(), *client_service(), *NODES],
@@ -606,6 +647,10 @@ CASES = {
         _client_deadline_exceeded_to_pending_dependency,
     "a name that does not resolve although its Service exists: the cluster DNS has no endpoints": _dns_server_down,
     "a failed Job whose database waits for a claim of a missing StorageClass": _failed_job_whose_database_is_pending,
+    "a client refused by a cache whose Deployment cannot create pods over its quota":
+        _dependency_cannot_create_pods_over_quota,
+    "a stuck rollout whose new pods crash because their dependency selects nothing":
+        _rollout_alert_on_pods_not_ready_behind_a_dependency,
     "red herring: the dependency the log names is healthy": _healthy_dependency,
     "red herring: an unrelated OOMKilled neighbour on the same node": _noisy_neighbour,
     "red herring: a broken Service in env, but the crash is an unrelated error": _broken_dependency_not_what_killed_it,
