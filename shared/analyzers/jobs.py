@@ -10,6 +10,7 @@ from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_
 from shared.analyzers.kube_facts import condition
 from shared.analyzers.strength import Strength
 from shared.analyzers.target import container_states, owner_of
+from shared.analyzers.terminal_error import find_terminal_error
 from shared.diagnosis import Finding
 
 
@@ -55,11 +56,15 @@ class JobsAnalyzer(NamespacedAnalyzer):
                     if last.get("exitCode"):
                         log = evidence.logs(ns, name_of(pod), c.name, tail_lines=100) or evidence.logs(
                             ns, name_of(pod), c.name, previous=True, tail_lines=100)
-                        line = logsignals.last_error_line(log)
+                        terminal = find_terminal_error(log)
+                        line = terminal.text if terminal else logsignals.last_error_line(log)
+                        causes = [x for x in (terminal.excerpt if terminal else ())[1:3] if x != line]
+                        said = f"“{line[:200]}”" + (f" (with “{causes[0][:160]}”)" if causes else "")
                         detail = f" Its pods exit with code {last.get('exitCode')}" + (
-                            f"; the last one logged “{line[:200]}”." if line else ".")
+                            f"; the last one died of {said}." if line else ".")
                         if line:
-                            ev.append(item(f"logs {ns}/{name_of(pod)}/{c.name}", line))
+                            ev.append(item(f"logs {ns}/{name_of(pod)}/{c.name}", " | ".join(
+                                terminal.excerpt[:3]) if terminal else line))
                         break
                 if detail:
                     break
