@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coldstart, context, delivery, latency, state, storm
+from bench import coldstart, context, delivery, latency, redaction, state, storm
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +21,8 @@ def main() -> int:
             ("context_economy", context.run),
             ("cold_start", lambda: coldstart.run(repeats=2 if quick else 5)),
             ("storm", lambda: storm.run(repeats=1 if quick else 3, updates=5 if quick else 50)),
-            ("delivery", lambda: delivery.run(incidents=100 if quick else 1000))]
+            ("delivery", lambda: delivery.run(incidents=100 if quick else 1000)),
+            ("redaction", redaction.run)]
     for name, fn in plan:
         print(f"running {name} …", file=sys.stderr, flush=True)
         try:
@@ -88,6 +89,7 @@ def table(r: dict) -> str:
     lat = r.get("offline_latency", {})
     if "median_ms" in lat:
         lines.append(f"{'offline diagnosis latency (ms, median)':<44} {lat['median_ms']:>14} {'≤50':>22}  {verdict(lat)}")
+    lines += [line for x in r.values() if isinstance(x, dict) for line in x.get("table", [])]
     return "\n".join(lines)
 
 

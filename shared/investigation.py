@@ -22,6 +22,7 @@ from shared.evidence import RecordedEvidence
 from shared.incident import Incident
 from shared.planners import rules
 from shared.ports import KeyValueStore
+from shared.redaction import redact, redact_obj
 from shared.settings import Settings
 from shared.state import checkpoints, coalescing, leases, memory
 from shared.tools.spec import ToolCall, ToolResult
@@ -77,7 +78,7 @@ class Investigator:
                 if diagnosis is None:
                     run.save()
                     return Outcome(finished=False, steps=run.steps_now)
-                cp["diagnosis"] = diagnosis.to_dict()
+                cp["diagnosis"] = redact_obj(diagnosis.to_dict())  # the store, memory and sinks read this copy
                 # Finished: replay is over, so the raw reads and the transcript are dropped; what stays
                 # is the diagnosis and the counts (state per investigation stays small).
                 cp["results"] = {}
@@ -101,7 +102,7 @@ class Investigator:
             raise InvalidInput(f"unknown investigation {investigation_id!r}: no incident stored for it")
         return {
             "investigation_id": investigation_id,
-            "incident": incident.to_dict(),
+            "incident": redact_obj(incident.to_dict()),
             "specialist": self.specialist,
             "started_at": _now_iso(),
             "steps": 0,
@@ -251,7 +252,7 @@ class _Run:
                 )
             except ModelUnavailable as exc:
                 log.warning("model unavailable; finishing with the rules planner: %s", exc,
-                            extra={"error": str(exc)})
+                            extra={"error": redact(str(exc))})
                 self.cp["degraded"] = True
                 self.cp["notes"].append(f"model unavailable ({exc}); diagnosis from the rules planner")
                 return best

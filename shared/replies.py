@@ -16,6 +16,7 @@ from shared.errors import (
     StoreError,
     Unauthorized,
 )
+from shared.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +47,14 @@ def reply_for_error(exc: Exception) -> Reply:
     if isinstance(exc, LeaseLost):
         return Reply(409, {"error": str(exc)}, {"Retry-After": "1"})
     if isinstance(exc, StoreError):
-        log.error("state store failed: %s", exc, extra={"error": str(exc), "cause": _cause(exc)})
+        log.error("state store failed: %s", exc, extra={"error": redact(str(exc)), "cause": _cause(exc)})
         return Reply(503, {"error": "state store unavailable"}, {"Retry-After": "2"})
     if isinstance(exc, ClusterUnavailable):
         log.error("cluster unavailable: %s", exc)
         return Reply(503, {"error": "cluster unavailable", "detail": str(exc)}, {"Retry-After": "30"})
     if isinstance(exc, DeliveryError):
         log.error("hand-off failed to %s: %s", exc.sink, exc,
-                  extra={"sink": exc.sink, "error": str(exc), "cause": _cause(exc)})
+                  extra={"sink": exc.sink, "error": redact(str(exc)), "cause": _cause(exc)})
         return Reply(503, {"error": f"could not hand off to {exc.sink}", "detail": str(exc)},
                      {"Retry-After": "2"})
     log.exception("unexpected failure: %s: %s", type(exc).__name__, exc)
@@ -63,4 +64,4 @@ def reply_for_error(exc: Exception) -> Reply:
 def _cause(exc: BaseException) -> str | None:
     """The exception under ours (a redis ConnectionError under a StoreError), as text."""
     under = exc.__cause__ or exc.__context__
-    return f"{type(under).__name__}: {under}" if under is not None else None
+    return redact(f"{type(under).__name__}: {under}") if under is not None else None

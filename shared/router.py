@@ -29,6 +29,7 @@ from shared.intake.http import (
 )
 from shared.investigations import record_started
 from shared.ports import EventEmitter, KeyValueStore
+from shared.redaction import redact_obj
 from shared.replies import Reply, reply_for_error
 from shared.routing import route
 from shared.settings import Settings
@@ -127,6 +128,7 @@ class Router:
     def _accept(self, incident: Incident, delivery: str | None, traceparent: str | None,
                 tracestate: str | None) -> dict[str, Any]:
         window = self.settings.coalesce_window_s
+        incident = redact_obj(incident)  # event messages, alert annotations, questions: stored and handed on
         if incident.dedupe_key and not deliveries.first_sighting(
             self.store, f"alert:{incident.dedupe_key}", window
         ):

@@ -20,7 +20,7 @@ def classify_request(client: ModelClient, model: str, question: str, specialists
     try:
         response = client.create(deadline=deadline, model=model, max_tokens=16, messages=[{"role": "user", "content": prompt}])
     except ModelUnavailable as exc:
-        log.warning("router model unavailable; rules decide: %s", exc, extra={"error": str(exc)})
+        log.warning("router model unavailable; rules decide: %s", exc, extra={"error": redact(str(exc))})
         return None
     text = " ".join(b.get("text", "") for b in response.get("content") or [] if b.get("type") == "text")
     words = set(re.findall(r"[a-z0-9_]+", text.lower()))  # k8s_troubleshooter has a digit

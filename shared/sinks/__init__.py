@@ -72,7 +72,7 @@ def deliver_once(
             return deliver_once(store, diagnosis, sinks, lease=lease, deadline=deadline, lease_ttl_s=lease_ttl_s)
         finally:
             leases.release(store, lease)
-    from shared.redaction import redact_diagnosis
+    from shared.redaction import redact, redact_diagnosis
 
     safe = redact_diagnosis(diagnosis)
     investigation_id = diagnosis.investigation_id
@@ -96,11 +96,11 @@ def deliver_once(
             sink.deliver(safe, deadline=bound if deadline is None else min(deadline, bound))
         except DeliveryError as exc:
             if exc.retryable:
-                log.warning("sink failed; will retry: %s", exc, extra={"sink": sink.name, "error": str(exc)})
+                log.warning("sink failed; will retry: %s", exc, extra={"sink": sink.name, "error": redact(str(exc))})
                 deliveries.mark_sink(store, investigation_id, sink.name, deliveries.FAILED)
                 failure = failure or exc
                 continue
-            log.error("sink refused the diagnosis: %s", exc, extra={"sink": sink.name, "error": str(exc)})
+            log.error("sink refused the diagnosis: %s", exc, extra={"sink": sink.name, "error": redact(str(exc))})
         faults.hit(faults.AFTER_SINK_POST_BEFORE_MARK)
         deliveries.mark_sink(store, investigation_id, sink.name, deliveries.DONE)
         posted.append(sink.name)

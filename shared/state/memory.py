@@ -9,6 +9,7 @@ from typing import Any, Final
 from shared.diagnosis import Diagnosis
 from shared.incident import Incident
 from shared.ports import KeyValueStore
+from shared.redaction import redact_obj
 
 KEEP: Final = 5
 
@@ -37,7 +38,7 @@ def remember(store: KeyValueStore, incident: Incident, diagnosis: Diagnosis, ttl
     """
     from shared.output_policy import failed
 
-    entry = {**diagnosis.to_dict(), "remembered_at": time.time(), "output_policy_failed": failed(diagnosis.notes)}
+    entry = {**redact_obj(diagnosis.to_dict()), "remembered_at": time.time(), "output_policy_failed": failed(diagnosis.notes)}
     for key in _keys(incident):
         kept = [e for e in _entries(store, key) if e.get("investigation_id") != diagnosis.investigation_id]
         store.put(key, json.dumps([entry, *kept][:KEEP]), ttl_s)

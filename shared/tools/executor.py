@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from shared.errors import Forbidden, NotFound, TransientError
 from shared.ports import Cluster
-from shared.redaction import redact
+from shared.redaction import redact, redact_obj
 from shared.tools.arguments import check_values
 from shared.tools.spec import ToolCall, ToolResult, ToolSpec
 
@@ -88,9 +88,12 @@ class ToolExecutor:
             return self._fail(call, f"{type(exc).__name__}: {exc}", started, attempts)
         ms = (time.monotonic() - started) * 1000
         log.debug("tool finished", extra={"tool": call.tool, "ms": round(ms, 1)})
-        return ToolResult(call.tool, call.args, ok=True, data=data, ms=ms, attempts=attempts)
+        # Redacted here, once, so every reader (analyzers, the model, the checkpoint, spans) sees the same safe data.
+        return ToolResult(call.tool, redact_obj(dict(call.args)), ok=True, data=redact_obj(data), ms=ms,
+                          attempts=attempts)
 
     @staticmethod
     def _fail(call: ToolCall, error: str, started: float, attempts: int = 0) -> ToolResult:
         ms = (time.monotonic() - started) * 1000
-        return ToolResult(call.tool, call.args, ok=False, error=redact(error), ms=ms, attempts=attempts)
+        return ToolResult(call.tool, redact_obj(dict(call.args)), ok=False, error=redact(error), ms=ms,
+                          attempts=attempts)
