@@ -25,8 +25,10 @@ def open_state(settings: Settings) -> KeyValueStore:
 
 
 def build_router(settings: Settings, store: KeyValueStore, emitter: EventEmitter | None = None) -> Router:
+    from shared.redaction.logs import install as redact_log_records
     from shared.telemetry import setup_telemetry
 
+    redact_log_records()
     setup_telemetry("kubetriage-router", settings.otlp_endpoint)
     if emitter is None:
         emitter = HttpEmitter(settings.broker_url, settings.specialist_urls, "/kubetriage/router")
@@ -48,6 +50,7 @@ def build_specialist(
     from shared.analyzers import ANALYZERS
     from shared.cluster.factory import open_cluster
     from shared.investigation import Investigator
+    from shared.redaction.logs import install as redact_log_records
     from shared.sinks import open_sinks
     from shared.specialist import Specialist
     from shared.telemetry import setup_telemetry
@@ -56,6 +59,7 @@ def build_specialist(
     from shared.tools.executor import ToolExecutor
 
     setup_telemetry(f"kubetriage-{name}", settings.otlp_endpoint)
+    redact_log_records()
     cluster = cluster if cluster is not None else open_cluster(settings, environ)
     executor = ToolExecutor(cluster, tools=TOOLS, timeout_s=settings.tool_timeout_s)
     investigator = Investigator(

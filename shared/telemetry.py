@@ -77,7 +77,9 @@ def span(name: str, context: Any = None, **attributes: Any) -> Iterator[_SafeSpa
     try:
         from opentelemetry import trace
 
-        cm = trace.get_tracer("kubetriage").start_as_current_span(name, context=context)
+        # The SDK would record the exception and its message raw; we record a redacted copy ourselves.
+        cm = trace.get_tracer("kubetriage").start_as_current_span(name, context=context, record_exception=False,
+                                                                  set_status_on_exception=False)
         current = cm.__enter__()
     except Exception:  # noqa: BLE001
         yield _SafeSpan(None)
@@ -88,12 +90,28 @@ def span(name: str, context: Any = None, **attributes: Any) -> Iterator[_SafeSpa
         yield safe
     except BaseException as exc:
         try:
-            current.record_exception(exc)
+            _record_exception(current, exc)
         finally:
             cm.__exit__(type(exc), exc, exc.__traceback__)
         raise
     else:
         cm.__exit__(None, None, None)
+
+
+def _record_exception(current: Any, exc: BaseException) -> None:
+    try:
+        import traceback
+
+        from opentelemetry.trace import Status, StatusCode
+
+        from shared.redaction import redact
+
+        stack = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        current.record_exception(exc, attributes={"exception.message": redact(str(exc)),
+                                                  "exception.stacktrace": redact(stack)})
+        current.set_status(Status(StatusCode.ERROR, redact(f"{type(exc).__name__}: {exc}")))
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def extract_context(traceparent: str | None, tracestate: str | None = None) -> Any:

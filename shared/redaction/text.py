@@ -23,17 +23,38 @@ Edit = tuple[int, int, str]
 Editor = Callable[[re.Match[str], str], list[Edit]]  # (match, the original text the match indexes) → edits
 
 
-class _Pattern(NamedTuple):
-    exact: re.Pattern[str]  # on the text as it is
-    lower: re.Pattern[str] | None  # the same without (?i), on the lowercase copy
+class _Pattern:
+    """A rule's regex, compiled on first use: the router's cold start compiles none it does not need."""
+
+    __slots__ = ("_exact", "_lower", "_source", "_flags")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+        self._exact: re.Pattern[str] | None = None
+        self._lower: re.Pattern[str] | None = None
+
+    @property
+    def folded(self) -> bool:
+        return self._source.startswith("(?i")
+
+    @property
+    def exact(self) -> re.Pattern[str]:
+        """The pattern for the text as it is."""
+        if self._exact is None:
+            self._exact = re.compile(self._source, self._flags)
+        return self._exact
+
+    @property
+    def lower(self) -> re.Pattern[str]:
+        """The same without (?i), for the lowercase copy (several times faster in Python's engine)."""
+        if self._lower is None:
+            rest = self._source[3:] if self.folded else ")" + self._source
+            self._lower = re.compile(rest[1:] if rest.startswith(")") else "(?" + rest, self._flags)
+        return self._lower
 
 
 def _re(pattern: str, flags: int = 0) -> _Pattern:
-    lowered = None
-    if pattern.startswith("(?i"):  # `(?i)` or `(?im)`: the lowercase copy needs no folding
-        rest = pattern[3:]
-        lowered = re.compile(rest[1:] if rest.startswith(")") else "(?" + rest, flags)
-    return _Pattern(re.compile(pattern, flags), lowered)
+    return _Pattern(pattern, flags)
 
 
 class Rule(NamedTuple):
@@ -229,9 +250,8 @@ def _windows(low: str, triggers: tuple[str, ...], back: int) -> list[tuple[int, 
 
 
 def _edits(rule: Rule, text: str, low: str) -> list[Edit]:
-    folded = rule.pattern.lower is not None and len(low) == len(text)  # lower() may change the length (rare)
+    folded = rule.pattern.folded and len(low) == len(text)  # lower() may change the length (rare)
     pattern, subject = (rule.pattern.lower, low) if folded else (rule.pattern.exact, text)
-    assert pattern is not None
     spans = _windows(low, rule.triggers, rule.back) if rule.back is not None and len(text) > _WINDOW_FROM else None
     edits: list[Edit] = []
     for start, end in spans if spans is not None else [(0, len(text))]:
