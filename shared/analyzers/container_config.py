@@ -6,9 +6,8 @@ import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import ContainerAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.strength import Strength
-from shared.analyzers.target import container_states, target_pods
 from shared.diagnosis import Finding
 
 _MISSING_KEY = re.compile(r"couldn't find key ([\w.-]+) in (Secret|ConfigMap) ([\w.-]+)/([\w.-]+)", re.I)
@@ -25,24 +24,19 @@ def _references(c: Any, kind: str, name: str) -> list[str]:
     return refs
 
 
-class ContainerConfigAnalyzer(NamespacedAnalyzer):
+class ContainerConfigAnalyzer(ContainerAnalyzer):
     name = "container_config"
     family = "container_config"
     looks_for = "missing ConfigMaps, Secrets or keys (no CreateContainerConfigError)"
 
-    def conclude(self, evidence: Evidence) -> Finding | None:
-        for pod in target_pods(evidence)[:3]:
-            for c in container_states(pod):
-                if c.waiting_reason not in ("CreateContainerConfigError", "CreateContainerError"):
-                    continue
-                messages = [c.waiting_message or ""] + [
-                    str(e.get("message", "")) for e in events_of(evidence, pod) if e.get("reason") == "Failed"
-                ]
-                for message in messages:
-                    finding = self._explain(evidence, pod, c, message)
-                    if finding:
-                        return finding
-        return None
+    def matches(self, evidence: Evidence, pod: dict[str, Any], c: Any) -> bool:
+        return c.waiting_reason in ("CreateContainerConfigError", "CreateContainerError")
+
+    def explain(self, evidence: Evidence, pod: dict[str, Any], c: Any) -> Finding | None:
+        messages = [c.waiting_message or ""] + [
+            str(e.get("message", "")) for e in events_of(evidence, pod) if e.get("reason") == "Failed"
+        ]
+        return next((f for message in messages if (f := self._explain(evidence, pod, c, message))), None)
 
     def _explain(self, evidence: Evidence, pod: dict[str, Any], c: Any, message: str) -> Finding | None:
         ns, pod_name = ns_of(pod), name_of(pod)

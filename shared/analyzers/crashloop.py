@@ -18,7 +18,7 @@ from typing import Any, Final
 from shared.analyzers import app_error_hints, logsignals
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import (
-    NamespacedAnalyzer,
+    ContainerAnalyzer,
     events_of,
     item,
     make_finding,
@@ -28,7 +28,7 @@ from shared.analyzers.facts import (
     warning_messages,
 )
 from shared.analyzers.kube_facts import now_of, parse_time
-from shared.analyzers.target import ContainerState, container_states, is_settled, target_pods
+from shared.analyzers.target import ContainerState, is_settled
 from shared.analyzers.terminal_error import TerminalError, find_terminal_error
 from shared.diagnosis import Finding
 
@@ -88,23 +88,16 @@ def _killed_by_probe(events: list[dict[str, Any]], container: str) -> bool:
     )
 
 
-class CrashLoopAnalyzer(NamespacedAnalyzer):
+class CrashLoopAnalyzer(ContainerAnalyzer):
     name = "crashloop"
     family = "crashloop"
     looks_for = "crash loops (no container restarting now)"
 
-    def conclude(self, evidence: Evidence) -> Finding | None:
-        for pod in target_pods(evidence)[:3]:
-            for c in container_states(pod):
-                now = now_of(evidence)
-                if c.init or not _crashing(c) or is_settled(c, pod, now) or _running_fine(c, pod, now):
-                    continue
-                finding = self._explain(evidence, pod, c)
-                if finding is not None:
-                    return finding
-        return None
+    def matches(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState) -> bool:
+        now = now_of(evidence)
+        return not c.init and _crashing(c) and not is_settled(c, pod, now) and not _running_fine(c, pod, now)
 
-    def _explain(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState) -> Finding | None:
+    def explain(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState) -> Finding | None:
         last = dict(c.last_exit or {})
         if last.get("reason") == "OOMKilled":
             return None

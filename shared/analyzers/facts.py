@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.strength import Strength, confidence_for, strength_of
 from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
 from shared.tools.spec import ToolCall
+
+if TYPE_CHECKING:
+    from shared.analyzers.target import ContainerState
 
 
 def name_of(obj: Mapping[str, Any]) -> str:
@@ -110,3 +113,28 @@ class NamespacedAnalyzer:
 
     def first_tools(self, incident: Incident) -> list[ToolCall]:
         return []
+
+
+class ContainerAnalyzer(NamespacedAnalyzer):
+    """The skeleton most pod-level analyzers share: the incident's pods (most broken first) -> each container
+    that `matches` -> `explain` it; the first explanation is the finding.
+
+    A subclass says only what a failing container of its kind looks like and how to explain one.
+    """
+
+    max_pods = 3
+
+    def matches(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState) -> bool:
+        raise NotImplementedError
+
+    def explain(self, evidence: Evidence, pod: dict[str, Any], c: ContainerState) -> Finding | None:
+        raise NotImplementedError
+
+    def conclude(self, evidence: Evidence) -> Finding | None:
+        from shared.analyzers.target import container_states, target_pods
+
+        for pod in target_pods(evidence)[: self.max_pods]:
+            for c in container_states(pod):
+                if self.matches(evidence, pod, c) and (finding := self.explain(evidence, pod, c)) is not None:
+                    return finding
+        return None

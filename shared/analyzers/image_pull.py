@@ -6,9 +6,9 @@ import re
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import ContainerAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
 from shared.analyzers.strength import Strength
-from shared.analyzers.target import container_states, target_pods, workload_of
+from shared.analyzers.target import workload_of
 from shared.cluster.selectors import matches_match_labels
 from shared.diagnosis import Finding
 
@@ -49,20 +49,15 @@ def _previous_image(evidence: Evidence, pod: dict[str, Any], container: str) -> 
     return None
 
 
-class ImagePullAnalyzer(NamespacedAnalyzer):
+class ImagePullAnalyzer(ContainerAnalyzer):
     name = "image_pull"
     family = "image_pull"
     looks_for = "image pulls (no ErrImagePull/ImagePullBackOff)"
 
-    def conclude(self, evidence: Evidence) -> Finding | None:
-        for pod in target_pods(evidence)[:3]:
-            for c in container_states(pod):
-                if c.waiting_reason not in _WAITING:
-                    continue
-                return self._explain(evidence, pod, c)
-        return None
+    def matches(self, evidence: Evidence, pod: dict[str, Any], c: Any) -> bool:
+        return c.waiting_reason in _WAITING
 
-    def _explain(self, evidence: Evidence, pod: dict[str, Any], c: Any) -> Finding:
+    def explain(self, evidence: Evidence, pod: dict[str, Any], c: Any) -> Finding:
         ns, pod_name = ns_of(pod), name_of(pod)
         image = c.spec.get("image", "?")
         registry = registry_of(image)
