@@ -174,6 +174,7 @@ _HOSTS: Final = tuple(_p(p) for p in (
     r"Connect call failed \('([\d.]+)', (\d{1,5})\)",
     r"\b[a-z][\w+.-]{0,20}://(?:[^@/\s]{1,100}@)?([\w.-]+(?::\d{1,5})?)",
     r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3}:\d{1,5})\b",
+    r"\b(?:addr|address|host|upstream|target|server|endpoint|peer)=([\w.-]+:\d{1,5})\b",  # a record's peer field
 ))
 _SIGNAL_CHARS: Final = 2000  # a terminal error's text longer than this names nothing further on
 

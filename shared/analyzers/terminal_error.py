@@ -198,6 +198,9 @@ _LOGFMT_LEVEL: Final = re.compile(r"(?:^|\s)(level|lvl|severity)=\"?([A-Za-z]+)\
 _LOGFMT_PAIR: Final = re.compile(r"(?<![\w.])([\w.]+)=(\"(?:[^\"\\]|\\.)*\"|[^\s\"]*)")
 _MESSAGE_KEYS: Final = ("msg", "message", "@m", "@mt", "event", "log")
 _ERROR_KEYS: Final = ("error", "err", "error.message", "exception", "exc_info", "reason", "stack_trace", "stack")
+# Fields that name the peer a record is about: kept, so the record says which dependency failed.
+_PEER_KEYS: Final = ("upstream", "addr", "address", "host", "url", "target", "service", "server", "endpoint", "peer")
+_USERINFO: Final = re.compile(r"//[^@/\s]{1,200}@")  # never repeat a URL's user:password
 _LEVEL_KEYS: Final = ("level", "lvl", "severity", "log.level", "levelname", "loglevel", "@l", "level_name")
 
 
@@ -238,6 +241,10 @@ def _record_block(runtime: str, level: str, fields: dict[str, str], caller: str 
     if inner is not None:
         error = inner.text
     text = f"{message}: {error}" if message and error and error not in message else message or error
+    peers = [f"{k}={_USERINFO.sub('//', fields[k])}" for k in _PEER_KEYS if fields.get(k) and len(fields[k]) <= 200
+             and fields[k] not in text]
+    if peers:
+        text = f"{text} ({', '.join(peers)})"
     units = (text, *(inner.excerpt if inner else ()))
     return Block(runtime, level, text, units, (text, *(inner.excerpt[1:3] if inner else ())), caller,
                  inner.signal if inner else None)

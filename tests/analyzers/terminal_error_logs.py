@@ -610,3 +610,14 @@ Traceback (most recent call last):
                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 ValueError: invalid literal for int() with base 10: 'tcp://172.20.163.220:6379'
 """
+
+PINO_UPSTREAM_FIELD = """\
+{"level":30,"time":1761033947000,"pid":1,"hostname":"checkout-bff-txkfpn7g8m-pmsg2","msg":"checkout-bff listening","port":3000}
+{"level":50,"time":1761293117000,"pid":1,"hostname":"checkout-bff-txkfpn7g8m-pmsg2","msg":"upstream request failed","upstream":"price-engine","err":{"type":"TimeoutError","message":"The operation was aborted due to timeout"},"ms":5000}
+{"level":40,"time":1761293123000,"pid":1,"hostname":"checkout-bff-txkfpn7g8m-pmsg2","msg":"readiness degraded: price-engine unavailable"}
+"""
+
+LOGFMT_ADDR_FIELD = """\
+level=info ts=2025-06-03T10:00:00Z msg="starting cart service"
+level=error ts=2025-06-03T10:00:05Z msg="cannot connect to cache" addr=cache-redis:6379 err="connection refused"
+"""

@@ -35,6 +35,7 @@ from terminal_error_logs import (
     JVM_METASPACE,
     KEYERROR_FROM_ENVIRON,
     KLOG_FATAL,
+    LOGFMT_ADDR_FIELD,
     LOGFMT_PERMISSION,
     MODULE_NOT_FOUND,
     NGINX_BIND,
@@ -49,6 +50,7 @@ from terminal_error_logs import (
     NODE_TYPEERROR_QUOTING_ENV,
     NODE_UNHANDLED_REJECTION,
     PINO_FATAL,
+    PINO_UPSTREAM_FIELD,
     PORT_QUOTED_BEFORE_VALUE_ERROR,
     PYDANTIC_V1_MISSING,
     PYDANTIC_V2_BAD_VALUE,
@@ -205,6 +207,10 @@ CASES = [
     # JSON and logfmt traps
     pytest.param(JSON_ERROR_AFTER_NOISY_INFO, "json", "error", 'migration failed: pq: relation "orders" does not exist', None, None,
                  id="json info and warn lines naming variables are never the cause of a later error line"),
+    pytest.param(PINO_UPSTREAM_FIELD, "json", "error", "upstream request failed: The operation was aborted due to timeout (upstream=price-engine)", None, None,
+                 id="a pino error record keeps the upstream it names and its nested err message"),
+    pytest.param(LOGFMT_ADDR_FIELD, "logfmt", "error", "cannot connect to cache: connection refused", "host_unreachable", "cache-redis:6379",
+                 id="a logfmt error record names the refused host in its addr field"),
     pytest.param(GCP_SEVERITY, "json", "critical", "Failed to load credentials", "missing_file", "/var/secrets/google/key.json",
                  id="a cloud logging severity CRITICAL line is terminal and names the missing file"),
 ]
@@ -358,3 +364,10 @@ def test_no_pattern_backtracks_on_a_long_run_of_one_character_class(name, patter
             timings.append(time.perf_counter() - started)
         worst = max(worst, min(timings))
     assert worst < 0.01, f"{name}: {worst * 1000:.1f} ms on a 2000-character run"
+
+
+def test_a_peer_url_field_is_kept_without_its_password():
+    log = '{"level":"error","msg":"db down","url":"postgres://app:s3cret@db:5432/x","error":"connection refused"}\n'
+    found = find_terminal_error(log)
+    assert "s3cret" not in found.text and "postgres://db:5432/x" in found.text
+    assert (found.signal.kind, found.signal.fact) == ("host_unreachable", "db:5432")
