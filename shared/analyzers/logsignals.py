@@ -149,12 +149,12 @@ _KINDS: Final = (
 )
 
 # A host or port the program could not reach: the failure must be said, and the host named.
-_UNREACHABLE: Final = _p(
-    r"connection refused|ECONNREFUSED|no such host|Name or service not known|could not translate host name|"
-    r"UnknownHostException|ENOTFOUND|EAI_AGAIN|Temporary failure in name resolution|i/o timeout|timed out|"
-    r"ETIMEDOUT|EHOSTUNREACH|No route to host|host not found|Connect call failed|Cannot connect to host|"
-    r"Unable to connect to|Failed to connect to|could not connect to server|Network is unreachable|"
-    r"Connection to \S+ refused|Communications link failure"
+_UNREACHABLE: Final = re.compile(  # matched against the lowercased text: re.I alternations are slow
+    r"connection refused|econnrefused|no such host|name or service not known|could not translate host name|"
+    r"unknownhostexception|enotfound|eai_again|temporary failure in name resolution|i/o timeout|timed out|"
+    r"etimedout|ehostunreach|no route to host|host not found|connect call failed|cannot connect to host|"
+    r"unable to connect to|failed to connect to|could not connect to server|network is unreachable|"
+    r"connection to \S+ refused|communications link failure"
 )
 _HOSTS: Final = tuple(_p(p) for p in (
     r"lookup ([\w.-]+)(?: on [\w.:\[\]]+)?: (?:no such host|server misbehaving|i/o timeout|Temporary failure)",
@@ -186,7 +186,7 @@ def _fact(m: re.Match[str]) -> str:
 
 
 def _host(unit: str) -> str | None:
-    if not _UNREACHABLE.search(unit):
+    if not _UNREACHABLE.search(unit.lower()):
         return None
     for pattern in _HOSTS:
         if m := pattern.search(unit):

@@ -265,6 +265,15 @@ def _unquote(value: str) -> str:
     return value
 
 
+# Words every known signal's wording contains one of: an unleveled line without any names no signal, and
+# the guess (the rarest, weakest path) need not run every signal pattern over the tail of a healthy log.
+_SIGNAL_WORDS: Final = re.compile(  # matched against the lowercased line: re.I alternations are slow
+    r"not set|missing|required|undefined|unset|must|not found|no such|denied|in use|refused|unknown|"
+    r"unrecognized|invalid|cannot|can't|no module|not defined|empty|permitted|read-only|unbound|placeholder|"
+    r"environ|getenv|process\.env|keyerror|provided|could not|unable|no route|unreachable"
+)
+
+
 def _guess(lines: Sequence[str], quiet: set[int]) -> Block | None:
     """No structure, no level: the last unleveled line that reads like a failure is the dying words."""
     seen = 0
@@ -276,6 +285,6 @@ def _guess(lines: Sequence[str], quiet: set[int]) -> Block | None:
         if seen > _GUESS_LINES:
             return None
         text = line.strip()
-        if ERRORISH.search(text) or signal_in((text,)) is not None:
+        if ERRORISH.search(text) or (_SIGNAL_WORDS.search(text.lower()) and signal_in((text,)) is not None):
             return Block("text", "error", text, (text,), (text,))
     return None
