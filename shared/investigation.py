@@ -20,6 +20,7 @@ from shared.diagnosis import Diagnosis, Finding, Tokens
 from shared.errors import InvalidInput, LeaseLost, StoreError
 from shared.evidence import RecordedEvidence
 from shared.incident import Incident
+from shared.output_policy import screen_checkpoint, screen_incident
 from shared.planners import rules
 from shared.ports import KeyValueStore
 from shared.redaction import redact, redact_obj
@@ -216,8 +217,6 @@ class _Run:
             if self.cp.get("model_finding"):
                 final = Finding.from_dict(self.cp["model_finding"])
         if final is not None:  # what is posted is checked, whoever wrote it (shared/output_policy.py)
-            from shared.output_policy import screen_checkpoint
-
             final = screen_checkpoint(final, self.cp, self.inv.settings.doc_hosts, findings)
         return self._diagnosis(final, planner_name)
 
@@ -281,7 +280,7 @@ class _Run:
         )
         return Diagnosis(
             investigation_id=cp["investigation_id"],
-            incident=cp["incident"],
+            incident=screen_incident(cp, self.inv.settings.doc_hosts),  # what sinks get: shared/output_policy.py
             specialist=cp["specialist"],
             status="partial" if partial else "completed",
             summary=finding.summary,

@@ -98,11 +98,14 @@ def context_for(cluster_data: Iterable[Any], doc_hosts: Iterable[str]) -> Contex
     """The context from what the investigation read (tool result data, the incident's own text)."""
     hosts: set[str] = set()
     lines: list[str] = []
+    hidden: list[str] = []
     for data in cluster_data:
         _collect_hosts(data, hosts)
         text = data if isinstance(data, str) else json.dumps(data, default=str, ensure_ascii=False)
         lines.extend(strip_invisible(text).replace("\\n", "\n").splitlines())
-    injected_lines = [ln for ln in lines if INSTRUCTION.search(ln)]
+        # Text hidden in Unicode tag characters is written for a model, never for a person: all of it counts.
+        hidden.append("".join(chr(ord(c) - 0xE0000) for c in text if 0xE0020 <= ord(c) <= 0xE007E))
+    injected_lines = [ln for ln in lines if INSTRUCTION.search(ln)] + [h for h in hidden if h]
     plain = "\n".join(ln for ln in lines if not INSTRUCTION.search(ln))
     injected = set()
     for line in injected_lines:
@@ -291,13 +294,31 @@ def failed(notes: Iterable[str]) -> bool:
     return any(n.startswith(NOTE_PREFIX) for n in notes)
 
 
-def screen_checkpoint(finding: Finding, cp: dict[str, Any], doc_hosts: Iterable[str],
-                      findings: Iterable[Finding] = ()) -> Finding:
-    """The investigation's final finding screened against what it read; the notes go to `cp["notes"]`."""
+def _checkpoint_context(cp: Mapping[str, Any], doc_hosts: Iterable[str]) -> Context:
     results = [*(cp.get("results") or {}).values(), *((cp.get("session") or {}).get("tool_results") or {}).values()]
     read = [cp.get("incident") or {}, *(r.get("data") for r in results if isinstance(r, Mapping)),
             *(r.get("error") for r in results if isinstance(r, Mapping) and r.get("error"))]
+    return context_for((d for d in read if d is not None), doc_hosts)
+
+
+def screen_checkpoint(finding: Finding, cp: dict[str, Any], doc_hosts: Iterable[str],
+                      findings: Iterable[Finding] = ()) -> Finding:
+    """The investigation's final finding screened against what it read; the notes go to `cp["notes"]`."""
     fallback = next((f for f in findings if f is not finding and f.analyzer not in ("claude", "memory")), None)
-    screened, notes = screen(finding, context_for((d for d in read if d is not None), doc_hosts), fallback)
+    screened, notes = screen(finding, _checkpoint_context(cp, doc_hosts), fallback)
     cp.setdefault("notes", []).extend(n for n in notes if n not in cp["notes"])
     return screened
+
+
+def screen_incident(cp: Mapping[str, Any], doc_hosts: Iterable[str]) -> dict[str, Any]:
+    """The incident as the diagnosis carries it to sinks: its text (the trigger's message, an alert's
+    description, a person's question) without invisible characters, planted instructions or foreign links."""
+    incident = dict(cp.get("incident") or {})
+    context = _checkpoint_context(cp, doc_hosts)
+    for key, value in incident.items():
+        if isinstance(value, str):
+            incident[key] = _clean_prose(value, context)[0] if key in ("message", "question") else \
+                strip_invisible(value)
+        elif isinstance(value, Mapping):
+            incident[key] = {strip_invisible(str(k)): strip_invisible(str(v)) for k, v in value.items()}
+    return incident

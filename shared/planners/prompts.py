@@ -68,7 +68,7 @@ def untrusted(tool: str, text: str) -> str:
 
 def opening_message(incident: Incident, findings: Sequence[Finding], prior: Sequence[Mapping[str, Any]]) -> str:
     facts = {k: v for k, v in incident.to_dict().items() if v and k not in ("fingerprint", "labels", "dedupe_key")}
-    parts = ["Incident:", untrusted("incident", json.dumps(facts, indent=1))]
+    parts = ["Incident:", untrusted("incident", json.dumps(facts, indent=1, ensure_ascii=False))]
     if findings:
         parts.append("Analyzer findings (best first; the others compete with it; `strength` names the kind of "
                      "evidence; `chain` is the path from the symptom to the root the analyzers followed):")

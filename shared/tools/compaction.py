@@ -52,7 +52,8 @@ def render_for_model(result: ToolResult, max_chars: int = 6000) -> str:
     elif isinstance(data, str):
         text = fold_log(data)
     else:
-        text = json.dumps(_prune(data), separators=(",", ":"), sort_keys=True, default=str)
+        # Characters as they are (not \u escapes), so the untrusted block strips the invisible ones.
+        text = json.dumps(_prune(data), separators=(",", ":"), sort_keys=True, default=str, ensure_ascii=False)
     text = redact(text)
     if len(text) > max_chars:
         text = text[: max_chars - 80] + f"… [cut: {len(text) - max_chars + 80} more characters]"
