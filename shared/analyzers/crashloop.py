@@ -51,8 +51,7 @@ def exit_meaning(code: int | None) -> str:
     return EXIT_MEANINGS.get(code, f"exit code {code}")
 
 
-FLAPPING_RESTARTS: Final = 3  # this many restarts, the last within FLAPPING_MINUTES: it still crashes
-FLAPPING_MINUTES: Final = 10
+RECENT_CRASH_MINUTES: Final = 10  # a crash younger than this is the incident, even if the container is Ready now
 
 
 def _crashing(c: ContainerState) -> bool:
@@ -63,7 +62,7 @@ def _crashing(c: ContainerState) -> bool:
 
 
 def _running_fine(c: ContainerState, pod: dict[str, Any], now: datetime | None) -> bool:
-    """Running and Ready now, not dying again and again: its restarts are history, not a crash loop."""
+    """Running and Ready now, its last crash minutes old or more: its restarts are history, not a crash loop."""
     if not c.ready or c.waiting_reason or c.terminated:
         return False
     ready = next((cond for cond in (pod.get("status") or {}).get("conditions") or [] if cond.get("type") == "Ready"),
@@ -74,8 +73,7 @@ def _running_fine(c: ContainerState, pod: dict[str, Any], now: datetime | None) 
     stamps = [now] + [parse_time(cond.get("lastTransitionTime"))
                                   for cond in (pod.get("status") or {}).get("conditions") or []]
     newest = max([t for t in stamps if t is not None], default=None)
-    recent = finished is not None and newest is not None and (newest - finished).total_seconds() < FLAPPING_MINUTES * 60
-    return not (c.restarts >= FLAPPING_RESTARTS and recent)
+    return finished is None or newest is None or (newest - finished).total_seconds() >= RECENT_CRASH_MINUTES * 60
 
 
 def _killed_by_probe(events: list[dict[str, Any]], container: str) -> bool:

@@ -154,8 +154,9 @@ def test_a_running_ready_pod_with_old_restarts_is_not_a_crash_loop(restarts, fin
     assert ANALYZER.conclude(_running_ready(restarts, finished, started, log)) is None
 
 
-def test_a_pod_flapping_between_ready_and_crashing_is_still_a_crash_loop():
-    ev = _running_ready(9, "2025-05-14T08:38:00Z", "2025-05-14T08:38:10Z", logs.GO_NIL_AFTER_WARN)
+@pytest.mark.parametrize("restarts", [9, 1], ids=["flapping nine times", "a single crash two minutes ago"])
+def test_a_ready_pod_whose_last_crash_is_minutes_old_is_still_reported(restarts):
+    ev = _running_ready(restarts, "2025-05-14T08:38:00Z", "2025-05-14T08:38:10Z", logs.GO_NIL_AFTER_WARN)
     finding = ANALYZER.conclude(ev)
     assert finding is not None and finding.category == "crashloop_app_error"
 
