@@ -52,7 +52,7 @@ ANALYZERS: Final[dict[str, Analyzer]] = {
 }
 
 # family -> the analyzers that can explain it, the family's own first (it wins ties).
-POD_LEVEL: Final = ("nodes",)  # every pod failure: the node under it may be the root
+POD_LEVEL: Final = ("nodes", "chain")  # every pod failure: the node under it, or what it needs, may be the root
 FAMILIES: Final[dict[str, tuple[str, ...]]] = {
     "crashloop": ("crashloop", "oomkilled", "run_container", "probes", "rollout", "chain"),
     "oom": ("oomkilled", "crashloop", "evicted"),

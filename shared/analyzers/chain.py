@@ -54,6 +54,8 @@ class ChainAnalyzer(NamespacedAnalyzer):
                     if trail is not None:
                         symptom_class = symptom_of(pod).category  # type: ignore[union-attr]
                         break
+                if trail is None:
+                    return _own_root(walk, target_pods(walk.ev)[:1])
                 workload = target_workload(walk.ev) if incident.object_kind in _ROLLED else None
                 if trail is not None and workload is not None:
                     trail = replace(trail, links=(Link(_ref(workload), workload_state(workload)), *trail.links))
@@ -62,6 +64,14 @@ class ChainAnalyzer(NamespacedAnalyzer):
         if trail is None or len(trail.links) < 2:
             return None
         return chain_finding(trail, trail.category or symptom_class)
+
+
+def _own_root(walk: Walk, pods: Sequence[dict[str, object]]) -> Finding | None:
+    """The pod's own analyzer's finding, with the path to the object it names as the root (no new words)."""
+    trail = walk.own_root(pods[0]) if pods else None  # type: ignore[arg-type]
+    if trail is None or trail.root is None:
+        return None
+    return replace(trail.root, chain=tuple(ChainLink(link.object, link.observation) for link in trail.links))
 
 
 def chain_finding(trail: Trail, category: str) -> Finding:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.claims import unbound_claims
 from shared.analyzers.kube_facts import clip, condition, name_of
-from shared.analyzers.target import container_states, owner_of
+from shared.analyzers.target import container_states, is_unhealthy, owner_of
 from shared.diagnosis import Finding
 
 if TYPE_CHECKING:
@@ -166,8 +166,12 @@ def pod_observation(pod: Mapping[str, Any], finding: Finding | None) -> str:
     return clip(said, 300)
 
 
-def leaf_links(evidence: Evidence, pod: Mapping[str, Any], finding: Finding) -> tuple[list[Link], str]:
-    """The objects that keep a dependency pod stuck, and the root's class (a pressured node, not its taint)."""
+def leaf_links(evidence: Evidence, pod: Mapping[str, Any], finding: Finding,
+               own: bool = False) -> tuple[list[Link], str]:
+    """The objects that keep a pod stuck, and the root's class (a pressured node, not its taint).
+
+    `own`: the pod is the trigger's own, whose analyzer already names its revision; only other objects count.
+    """
     ns, category = (pod.get("metadata") or {}).get("namespace", ""), finding.category
     links: list[Link] = []
     if category == "pending_unbound_pvc":
@@ -190,7 +194,11 @@ def leaf_links(evidence: Evidence, pod: Mapping[str, Any], finding: Finding) -> 
         node = (pod.get("spec") or {}).get("nodeName")
         obj = evidence.get("nodes", node) if node else None
         link = _node_link(obj) if obj else None
-        links += [link] if link else []
+        if link is not None:
+            others = [p for p in evidence.list("pods") if (p.get("spec") or {}).get("nodeName") == node
+                      and is_unhealthy(p)]
+            link = Link(link.object, clip(f"{link.observation}; {len(others)} pods on it are failing", 300))
+            links.append(link)
     elif category == "pending_taint":
         message = str((condition(pod, "PodScheduled") or {}).get("message") or "")
         for taint, (cond_type, root_class) in _NODE_TAINTS.items():
@@ -202,7 +210,7 @@ def leaf_links(evidence: Evidence, pod: Mapping[str, Any], finding: Finding) -> 
                     links.append(link)
                     category = root_class
             break
-    elif category.startswith(_OWN_FAILURES):
+    elif category.startswith(_OWN_FAILURES) and not own:
         link = revision_link(evidence, pod)
         links += [link] if link else []
     return links, category

@@ -79,6 +79,16 @@ class Walk:
                 return replace(trail, links=(first, *links))
         return None
 
+    def own_root(self, pod: dict[str, Any]) -> Trail | None:
+        """A pod whose own failure lies in another object it needs: its claim and class, node, ConfigMap."""
+        finding = self._explain("Pod", name_of(pod), _ns(pod), pod=name_of(pod), readers=readers_for(pod))
+        if finding is None:
+            return None
+        leaves, category = leaf_links(self.ev, pod, finding, own=True)
+        if not leaves or category != finding.category:
+            return None
+        return Trail((Link(_ref(pod), pod_observation(pod, None)), *leaves), category, finding, finding.confidence)
+
     def from_service(self, namespace: str, name: str) -> Trail | None:
         svc = self.ev.get("services", name, namespace)
         return self._service_trail(svc, namespace, name, 1) if svc is not None else None

@@ -611,6 +611,56 @@ def _rollout_alert_on_pods_not_ready_behind_a_dependency() -> Case:
     return case
 
 
+def _own_claim_of_a_missing_storage_class() -> Case:
+    return Case(
+        [*NODES, pending("cart-redis-0", labels={"app": "cart-redis"}, claim="data-cart-redis-0",
+                         message="0/2 nodes are available: pod has unbound immediate PersistentVolumeClaims."),
+         pvc("data-cart-redis-0", storage_class="fast-ssd"), storage_class("standard", default=True),
+         event("PersistentVolumeClaim", "data-cart-redis-0", "ProvisioningFailed",
+               'storageclass.storage.k8s.io "fast-ssd" not found', component="persistentvolume-controller")],
+        {},
+        "pending_unbound_pvc",
+        ["Pod/shop/cart-redis-0", "PersistentVolumeClaim/shop/data-cart-redis-0", "StorageClass/fast-ssd"],
+        ["fast-ssd"],
+        pod="cart-redis-0",
+        inc={"reason": "FailedScheduling", "family": "scheduling"},
+    )
+
+
+def _own_configmap_missing() -> Case:
+    dep = pod("inventory-6d5f9-q8w2e", labels={"app": "inventory"}, owner=("ReplicaSet", "inventory-6d5f9"),
+              containers=[container("inventory", envFrom=[{"configMapRef": {"name": "inventory-config"}}])],
+              phase="Pending",
+              statuses=[waiting("inventory", "CreateContainerConfigError", 'configmap "inventory-config" not found')],
+              conditions=NOT_READY)
+    return Case(
+        [*NODES, dep, event("Pod", "inventory-6d5f9-q8w2e", "Failed", 'Error: configmap "inventory-config" not found',
+                            component="kubelet")],
+        {},
+        "create_container_config_missing_configmap",
+        ["Pod/shop/inventory-6d5f9-q8w2e", "ConfigMap/shop/inventory-config"],
+        ["inventory-config"],
+        pod="inventory-6d5f9-q8w2e",
+        inc={"reason": "Failed", "family": "container_config"},
+    )
+
+
+def _own_node_not_ready_with_its_other_pods() -> Case:
+    down = node("node-c", conditions=[cond("Ready", "Unknown", "NodeStatusUnknown",
+                                           "Kubelet stopped posting node status.")])
+    pods = [running(f"risk-scorer-5c7d9-{i}aaaa", labels={"app": "risk-scorer"}, ready=False, node_name="node-c",
+                    ip=f"10.244.3.{i}") for i in range(1, 4)]
+    return Case(
+        [*NODES, down, *pods],
+        {},
+        "node_not_ready",
+        ["Pod/shop/risk-scorer-5c7d9-1aaaa", "Node/node-c"],
+        ["node-c", "3 pods"],
+        pod="risk-scorer-5c7d9-1aaaa",
+        inc={"reason": "NodeNotReady", "family": "node"},
+    )
+
+
 def _own_service_empty_because_it_crashes() -> Case:
     return Case(
         [crashing(), *client_service(), *NODES],
@@ -651,6 +701,9 @@ CASES = {
         _dependency_cannot_create_pods_over_quota,
     "a stuck rollout whose new pods crash because their dependency selects nothing":
         _rollout_alert_on_pods_not_ready_behind_a_dependency,
+    "a pod's own claim of a StorageClass that does not exist: Pod, claim, class": _own_claim_of_a_missing_storage_class,
+    "a pod's own missing ConfigMap: Pod, ConfigMap": _own_configmap_missing,
+    "a pod on a NotReady node, with the node's other failing pods counted": _own_node_not_ready_with_its_other_pods,
     "red herring: the dependency the log names is healthy": _healthy_dependency,
     "red herring: an unrelated OOMKilled neighbour on the same node": _noisy_neighbour,
     "red herring: a broken Service in env, but the crash is an unrelated error": _broken_dependency_not_what_killed_it,
