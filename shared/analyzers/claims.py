@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.kube_facts import clip, name_of
+from shared.analyzers.kube_facts import name_of
 
 _DEFAULT_CLASS = (
     "storageclass.kubernetes.io/is-default-class",
@@ -86,6 +86,12 @@ def unbound_claims(evidence: Evidence, pod: Mapping[str, Any]) -> list[ClaimProb
                 f"(provisioner {(sc or {}).get('provisioner')}) is still Pending"
             )
         if event is not None:
-            problem += f"; its last event: {clip(event.get('message', ''), 200)}"
+            problem += f"; its last event: {_ends(str(event.get('message', '')))}"
         problems.append(ClaimProblem(claim, sc_name or None, problem, wffc, event))
     return problems
+
+
+def _ends(message: str, head: int = 110, tail: int = 200) -> str:
+    """A long provisioning error, its start and its end: wrapped errors (CSI, cloud APIs) say the cause last."""
+    message = " ".join(message.split())
+    return message if len(message) <= head + tail else f"{message[:head]} … {message[-tail:]}"

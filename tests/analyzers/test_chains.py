@@ -886,3 +886,21 @@ def test_an_investigation_resumed_step_by_step_reads_each_thing_once_and_keeps_t
     assert [link.object for link in outcome.diagnosis.chain] == case.chain
     assert outcome.diagnosis.to_dict()["chain"][-1] == {"object": "StorageClass/fast-ssd",
                                                          "observation": "does not exist"}
+
+
+def test_a_claims_long_provisioning_error_keeps_its_cause_at_the_end():
+    from shared.analyzers.claims import unbound_claims
+
+    message = ('failed to provision volume with StorageClass "gp3": rpc error: code = Internal desc = Could not create '
+               'volume "pvc-0b7c": could not create volume in EC2: operation error EC2: CreateVolume, https response '
+               "error StatusCode: 403, RequestID: 3f1c9a2e-7b44-4d0e-9c61-0b8e5a2d4f17, api error "
+               "UnauthorizedOperation: You are not authorized to perform this operation. User: arn:aws:sts::1:assumed-"
+               "role/ebs-csi-controller/1 is not authorized to perform: ec2:CreateVolume on resource: arn:aws:ec2:eu-"
+               "west-1:1:volume/* because no identity-based policy allows the ec2:CreateVolume action")
+    stuck = pending("mongodb-2", labels={"app": "mongodb"}, claim="data-mongodb-2")
+    ev = evidence(incident(object_name="mongodb-2"), [
+        stuck, pvc("data-mongodb-2", storage_class="gp3"), storage_class("gp3"),
+        event("PersistentVolumeClaim", "data-mongodb-2", "ProvisioningFailed", message, component="ebs.csi.aws.com")])
+    problem = unbound_claims(ev, stuck)[0].problem
+    assert "failed to provision volume" in problem and "not authorized to perform: ec2:CreateVolume" in problem
+    assert len(problem) < 600
