@@ -621,3 +621,10 @@ LOGFMT_ADDR_FIELD = """\
 level=info ts=2025-06-03T10:00:00Z msg="starting cart service"
 level=error ts=2025-06-03T10:00:05Z msg="cannot connect to cache" addr=cache-redis:6379 err="connection refused"
 """
+
+STRUCTLOG_EXCEPTION_FIELD = (
+    '{"level":"info","event":"booting","timestamp":"2025-06-03T10:00:00Z"}\n'
+    '{"level":"critical","event":"startup failed","timestamp":"2025-06-03T10:00:01Z","exception":"Traceback (most '
+    'recent call last):\\n  File \\"/app/main.py\\", line 3, in <module>\\n    key = os.environ[\\"API_KEY\\"]\\n'
+    '  File \\"<frozen os>\\", line 679, in __getitem__\\nKeyError: \'API_KEY\'"}\n'
+)

@@ -71,6 +71,7 @@ from terminal_error_logs import (
     SPRING_PLACEHOLDER,
     SPRING_PORT_BANNER,
     SQLALCHEMY_AFTER_SENTRY_INFO,
+    STRUCTLOG_EXCEPTION_FIELD,
     UVICORN_LIFESPAN,
     ZAP_FATAL_ENV,
     ZAP_NO_SUCH_HOST,
@@ -211,6 +212,8 @@ CASES = [
                  id="a pino error record keeps the upstream it names and its nested err message"),
     pytest.param(LOGFMT_ADDR_FIELD, "logfmt", "error", "cannot connect to cache: connection refused", "host_unreachable", "cache-redis:6379",
                  id="a logfmt error record names the refused host in its addr field"),
+    pytest.param(STRUCTLOG_EXCEPTION_FIELD, "json", "critical", "startup failed: KeyError: 'API_KEY'", "missing_env", "API_KEY",
+                 id="a traceback carried in a json record's exception field is read for its last exception"),
     pytest.param(GCP_SEVERITY, "json", "critical", "Failed to load credentials", "missing_file", "/var/secrets/google/key.json",
                  id="a cloud logging severity CRITICAL line is terminal and names the missing file"),
 ]
