@@ -20,6 +20,8 @@ class RecordedEvidence:
     say what could not be read.
     """
 
+    name = "evidence"
+
     def __init__(self, incident: Incident, run_tool: RunTool) -> None:
         self.incident = incident
         self._run_tool = run_tool
@@ -67,6 +69,7 @@ class RecordedEvidence:
         *,
         previous: bool = False,
         tail_lines: int | None = None,
+        since_seconds: int | None = None,
     ) -> str | None:
         args = {
             "namespace": namespace,
@@ -74,6 +77,7 @@ class RecordedEvidence:
             "container": container,
             "previous": previous,
             "tail_lines": tail_lines,
+            "since_seconds": since_seconds,
         }
         return self._read("pod_logs", args)
 

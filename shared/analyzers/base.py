@@ -12,32 +12,18 @@ from typing import Any, Protocol
 
 from shared.diagnosis import Finding
 from shared.incident import Incident
+from shared.ports import Cluster
 from shared.tools.spec import ToolCall
 
 
-class Evidence(Protocol):
+class Evidence(Cluster, Protocol):
+    """The one reading interface: the `Cluster` port (get, list, logs), seen from one incident.
+
+    Implemented by `shared.evidence.RecordedEvidence` (every read a recorded, checkpointed tool call) and by
+    the chain walk's budgeted view of it; analyzers never see anything else.
+    """
+
     incident: Incident
-
-    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None: ...
-
-    def list(
-        self,
-        kind: str,
-        namespace: str | None = None,
-        *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
-    ) -> list[dict[str, Any]]: ...
-
-    def logs(
-        self,
-        namespace: str,
-        pod: str,
-        container: str,
-        *,
-        previous: bool = False,
-        tail_lines: int | None = None,
-    ) -> str | None: ...
 
     def events_for(self, kind: str, name: str, namespace: str | None = None) -> list[dict[str, Any]]:
         """Events whose involvedObject is this object, oldest first."""

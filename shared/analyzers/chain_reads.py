@@ -40,6 +40,8 @@ class ReadBudget:
 class ScopedEvidence:
     """`base`'s reads, about `incident`, each distinct read counted against `budget`."""
 
+    name = "evidence"
+
     def __init__(self, base: Evidence, incident: Incident, budget: ReadBudget) -> None:
         self.base = base
         self.incident = incident
@@ -68,13 +70,18 @@ class ScopedEvidence:
         *,
         previous: bool = False,
         tail_lines: int | None = None,
+        since_seconds: int | None = None,
     ) -> str | None:
-        self.budget.spend(("logs", namespace, pod, container, previous, tail_lines))
-        return self.base.logs(namespace, pod, container, previous=previous, tail_lines=tail_lines)
+        self.budget.spend(("logs", namespace, pod, container, previous, tail_lines, since_seconds))
+        return self.base.logs(namespace, pod, container, previous=previous, tail_lines=tail_lines,
+                              since_seconds=since_seconds)
 
     def events_for(self, kind: str, name: str, namespace: str | None = None) -> list[dict[str, Any]]:
         self.budget.spend(("events", kind, name, namespace))
         return self.base.events_for(kind, name, namespace)
+
+    def about(self, incident: Incident) -> ScopedEvidence:
+        return ScopedEvidence(self.base, incident, self.budget)
 
 
 def incident_about(base: Incident, kind: str, name: str, namespace: str, pod: str | None = None) -> Incident:
