@@ -7,6 +7,7 @@ and the redelivery hands off what is still pending (nothing accepted is lost).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -33,11 +34,18 @@ from shared.redaction import redact_obj
 from shared.replies import Reply, reply_for_error
 from shared.routing import route
 from shared.settings import Settings
-from shared.state import admission, coalescing, deliveries
+from shared.state import admission, coalescing, deferrals, deliveries
 
 log = logging.getLogger(__name__)
 
 ADMISSION_WINDOW_S: Final = 60.0
+ADMISSION_KEY: Final = "router:new"
+# An alert episode lives as long as Alertmanager may re-send it: kube-prometheus repeats every 12 h,
+# and every re-send renews it. A resolution shortens it to the margin (late copies of the firing alert).
+EPISODE_TTL_S: Final = 3 * 24 * 3600
+RESOLVED_MARGIN_S: Final = 3600
+DRAIN_CHECK_S: Final = 10.0  # a request this long after the last look drains what other replicas deferred
+DRAIN_LIFETIME_S: Final = 900.0
 Handler = Callable[[str, Mapping[str, str], bytes], Reply]
 
 
@@ -48,12 +56,17 @@ class Router:
     emitter: EventEmitter
     classify: Callable[[str], str | None] | None = None  # the fast model, for free text only
     deployed: tuple[str, ...] = ("k8s_troubleshooter",)  # specialists that exist; others fall back
+    admission_window_s: float = ADMISSION_WINDOW_S
+    background_drain: bool = True  # hand off deferrals from a thread (off: only drain_deferred() does)
 
     def __post_init__(self) -> None:
         # One table of routes, (method, normalized path) -> handler; any other POST is the CloudEvent
         # door. The people-facing reads add their GET routes here.
         self.routes: dict[tuple[str, str], Handler] = {("POST", ALERTMANAGER_PATH): self._alertmanager}
         self.fallback: dict[str, Handler] = {"POST": self._cloudevents}
+        self._drainer: threading.Thread | None = None
+        self._drain_lock = threading.Lock()
+        self._last_drain_check = 0.0
 
     def handle(self, path: str, headers: Mapping[str, str], body: bytes, method: str = "POST") -> Reply:
         from shared.telemetry import extract_context, span
@@ -61,6 +74,8 @@ class Router:
         lower = {k.lower(): v for k, v in headers.items()}
         parent = extract_context(lower.get("ce-traceparent") or lower.get("traceparent"), lower.get("ce-tracestate"))
         with span("kubetriage.intake", context=parent, **{"http.route": path}) as current:
+            if time.monotonic() - self._last_drain_check > DRAIN_CHECK_S:
+                self._kick_drain()  # deferrals of a replica that went away are nobody's: look now and then
             route = normalize_path(path)
             handler = self.routes.get((method.upper(), route)) or self.fallback.get(method.upper())
             if handler is None:
@@ -110,12 +125,18 @@ class Router:
     def _accept_all(self, intake: Intake, *, alertmanager: bool = False) -> Reply:
         accepted, dropped, asked = [], [], False
         for index, item in enumerate(intake.items):
-            if isinstance(item, Noise | Resolved):
+            if isinstance(item, Resolved):
+                closed = coalescing.close_episode(self.store, item.fingerprint, f"episode:{item.episode}",
+                                                  RESOLVED_MARGIN_S)
+                dropped.append({"reason": item.reason, "investigation_id": closed})
+                continue
+            if isinstance(item, Noise):
                 dropped.append({"reason": item.reason})  # dropping noise again is harmless
                 continue
             delivery = (deliveries.sighting_key(intake.ce_source, intake.ce_id, index)
                         if intake.ce_id and intake.ce_source else None)
-            accepted.append(self._accept(item, delivery, intake.traceparent, intake.tracestate))
+            accepted.append(self._accept(item, delivery, intake.traceparent, intake.tracestate,
+                                         alertmanager=alertmanager))
             asked = asked or item.source == "manual"
         body_out: dict[str, Any] = {"accepted": accepted, "dropped": dropped}
         if accepted and all(a.get("redelivery") for a in accepted):
@@ -126,51 +147,114 @@ class Router:
         return Reply(202 if accepted else 200, body_out, headers_out)
 
     def _accept(self, incident: Incident, delivery: str | None, traceparent: str | None,
-                tracestate: str | None) -> dict[str, Any]:
-        window = self.settings.coalesce_window_s
+                tracestate: str | None, *, alertmanager: bool = False) -> dict[str, Any]:
         incident = redact_obj(incident)  # event messages, alert annotations, questions: stored and handed on
-        if incident.dedupe_key and not deliveries.first_sighting(
-            self.store, f"alert:{incident.dedupe_key}", window
-        ):
-            current = coalescing.current_investigation(self.store, incident.fingerprint)
-            if current and coalescing.is_handed_off(self.store, current):
-                return {"fingerprint": incident.fingerprint, "duplicate": "alertmanager replica",
-                        "investigation_id": current, "new": False}
-            # The first sighting's hand-off failed (or is still under way): go on, so it is not lost;
-            # a second hand-off of one investigation is idempotent downstream.
-        coalesced = coalescing.coalesce(self.store, incident, window, delivery)
+        episode = incident.dedupe_key is not None
+        if episode:  # an alert episode: fingerprint + startsAt, alive until it resolves (plus a margin)
+            coalesced = coalescing.coalesce(self.store, incident, self.settings.coalesce_window_s,
+                                            f"episode:{incident.dedupe_key}", sighting_ttl_s=EPISODE_TTL_S,
+                                            touch=True)
+        else:
+            coalesced = coalescing.coalesce(self.store, incident, self.settings.coalesce_window_s, delivery)
+        investigation_id = coalesced.investigation_id
         fresh = coalesced.created and not coalesced.redelivery
         decision = route(incident)
-        specialist = decision.specialist
-        why = decision.why
-        if fresh or not coalesced.handed_off:
-            if fresh:
-                admission.admit(self.store, "router:new", self.settings.admission_limit, ADMISSION_WINDOW_S)
-                record_started(self.store, coalesced.investigation_id, incident)
-            if decision.needs_model and self.classify and incident.question:
-                specialist = self.classify(incident.question) or specialist
-            if specialist not in self.deployed:
-                # An event to a specialist nobody runs would be lost at the Broker.
-                why = f"{why}; {specialist} is not deployed, so {self.deployed[0]} takes it"
-                specialist = self.deployed[0]
-            self._hand_off(incident, coalesced.investigation_id, specialist, traceparent, tracestate)
-        elif not coalesced.redelivery and self.settings.slack_bot_token:
-            # It keeps happening: the bot's message of an already diagnosed investigation says so.
-            from shared.sinks.slack_refresh import refresh_on_repeat
-
-            refresh_on_repeat(self.store, self.settings, coalesced.investigation_id, coalesced.occurrences,
-                              incident.last_seen)
-        answer = {
-            "investigation_id": coalesced.investigation_id,
-            "fingerprint": incident.fingerprint,
-            "new": coalesced.created,
-            "occurrences": coalesced.occurrences,
-            "specialist": specialist,
-            "why": why,
-        }
-        if coalesced.redelivery:
+        specialist, why = decision.specialist, decision.why
+        answer: dict[str, Any] = {"investigation_id": investigation_id, "fingerprint": incident.fingerprint,
+                                  "new": fresh or (coalesced.created and not episode),
+                                  "occurrences": coalesced.occurrences, "specialist": specialist, "why": why}
+        if coalesced.redelivery and not episode:
             answer["redelivery"] = True
+        if fresh:
+            record_started(self.store, investigation_id, incident)
+        if coalesced.handed_off:
+            if coalesced.redelivery and episode:
+                answer["duplicate"] = "episode seen before (a re-send, or the other replica)"
+            if (episode or not coalesced.redelivery) and self.settings.slack_bot_token:
+                # It keeps happening: the bot's message of an already diagnosed investigation says so.
+                from shared.sinks.slack_refresh import refresh_on_repeat
+
+                refresh_on_repeat(self.store, self.settings, investigation_id, coalesced.occurrences,
+                                  coalescing.last_seen(self.store, investigation_id) or incident.last_seen)
+            return answer
+        # Admission is decided before anything is handed off, once per investigation: a retry or a
+        # redelivery finds the decision (admitted, or deferred) and never skips it.
+        if not fresh and deferrals.is_deferred(self.store, investigation_id):
+            self._kick_drain()
+            return {**answer, "deferred": True}
+        if not (not fresh and admission.was_admitted(self.store, investigation_id)):
+            if not admission.try_admit(self.store, ADMISSION_KEY, self.settings.admission_limit,
+                                       self.admission_window_s):
+                deferrals.defer(self.store, investigation_id)
+                log.info("investigation deferred: over the admission budget",
+                         extra={"investigation_id": investigation_id, "limit": self.settings.admission_limit})
+                self._kick_drain()
+                return {**answer, "deferred": True}
+            admission.mark_admitted(self.store, investigation_id)
+        specialist, why = self._specialist_for(incident, decision)
+        answer.update(specialist=specialist, why=why)
+        try:
+            self._hand_off(incident, investigation_id, specialist, traceparent, tracestate)
+        except LeaseHeld:
+            if not alertmanager:
+                raise
+            # Alertmanager drops a 409: the incident is stored, and the sighting whose hand-off is under
+            # way answers its own sender 2xx only once it is done (5xx otherwise, and that one retries).
+            answer["hand_off"] = "under way in another request"
         return answer
+
+    def _specialist_for(self, incident: Incident, decision: Any) -> tuple[str, str]:
+        specialist, why = decision.specialist, decision.why
+        if decision.needs_model and self.classify and incident.question:
+            specialist = self.classify(incident.question) or specialist
+        if specialist not in self.deployed:
+            # An event to a specialist nobody runs would be lost at the Broker.
+            why = f"{why}; {specialist} is not deployed, so {self.deployed[0]} takes it"
+            specialist = self.deployed[0]
+        return specialist, why
+
+    def drain_deferred(self) -> deferrals.Drained:
+        """Hand off deferred investigations while the admission budget allows (any replica may)."""
+
+        def hand_off(investigation_id: str) -> bool:
+            if not admission.was_admitted(self.store, investigation_id):
+                if not admission.try_admit(self.store, ADMISSION_KEY, self.settings.admission_limit,
+                                           self.admission_window_s):
+                    return False
+                admission.mark_admitted(self.store, investigation_id)
+            incident = coalescing.load_incident(self.store, investigation_id)
+            if incident is None:  # expired unhanded after a week: nothing left to hand off
+                coalescing.mark_handed_off(self.store, investigation_id)
+                return True
+            specialist, _ = self._specialist_for(incident, route(incident))
+            self._hand_off(incident, investigation_id, specialist, None, None)
+            return True
+
+        return deferrals.drain(self.store, hand_off)
+
+    def _kick_drain(self) -> None:
+        """Drain in the background until the queue is empty: the deferred need no new request to go."""
+        self._last_drain_check = time.monotonic()
+        if not self.background_drain:
+            return
+        with self._drain_lock:
+            if self._drainer is not None and self._drainer.is_alive():
+                return
+            self._drainer = threading.Thread(target=self._drain_loop, name="kubetriage-drain", daemon=True)
+            self._drainer.start()
+
+    def _drain_loop(self) -> None:
+        deadline = time.monotonic() + DRAIN_LIFETIME_S
+        pause = max(0.05, self.admission_window_s / admission.BUCKETS)
+        while time.monotonic() < deadline:
+            try:
+                drained = self.drain_deferred()
+                if not drained.pending or drained.failed:
+                    return
+            except Exception as exc:  # noqa: BLE001 - a store blip: the next request kicks a new drain
+                log.warning("draining deferred hand-offs failed", extra={"error": f"{type(exc).__name__}: {exc}"})
+                return
+            time.sleep(pause)
 
     def _hand_off(self, incident: Incident, investigation_id: str, specialist: str, traceparent: str | None,
                   tracestate: str | None) -> None:

@@ -123,7 +123,7 @@ def test_a_retried_alertmanager_webhook_whose_hand_off_failed_is_handed_off_not_
         replica = router.handle("/alertmanager", {"Content-Type": "application/json"}, body)
     assert failed.status == 503 and retried.status == 202
     assert "duplicate" not in retried.body["accepted"][0]
-    assert replica.body["accepted"][0]["duplicate"] == "alertmanager replica"
+    assert replica.body["accepted"][0]["duplicate"]
     assert len(specialist.requests) == 4  # three failed tries, then the one hand-off
 
 
@@ -164,3 +164,38 @@ def test_the_alertmanager_endpoint_requires_the_bearer_token_when_one_is_set(sto
         denied = router.handle("/alertmanager", {"Content-Type": "application/json"}, body)
         allowed = router.handle("/alertmanager", {"Authorization": "Bearer s3cret"}, body)
     assert denied.status == 401 and allowed.status == 202
+
+
+def test_a_failure_that_persists_stays_one_investigation_past_the_window_and_records_when_last_seen(store):
+    from shared.state import coalescing
+
+    with CaptureServer() as specialist:
+        router = _router(store, specialist.url, coalesce_window_s=1)
+        replies = []
+        for n in range(5):  # an update every 0.4 s for 2 s: twice the window, never quiet for a window
+            replies.append(router.handle("/", _binary(f"p{n}"), json.dumps({**EVENT, "count": 10 + n}).encode()))
+            time.sleep(0.4)
+        items = [r.body["accepted"][0] for r in replies]
+        investigation = items[0]["investigation_id"]
+        first_seen_by_router = coalescing.last_seen(store, investigation)
+        assert {i["investigation_id"] for i in items} == {investigation}
+        assert items[-1]["occurrences"] == 5 and len(specialist.requests) == 1
+        time.sleep(1.3)  # quiet for longer than the window: the failure stopped; a new one is new
+        later = router.handle("/", _binary("p9"), json.dumps({**EVENT, "count": 30}).encode())
+    assert later.body["accepted"][0]["new"] and later.body["accepted"][0]["investigation_id"] != investigation
+    assert coalescing.last_seen(store, investigation) >= first_seen_by_router
+
+
+def test_a_redelivery_of_a_deferred_event_does_not_skip_admission(store):
+    with CaptureServer() as specialist:
+        router = _router(store, specialist.url, admission_limit=1)
+        router.admission_window_s = 30.0  # the budget stays spent for the whole test
+        router.background_drain = False
+        router.handle("/", _binary("d1"), json.dumps(EVENT).encode())
+        other = {**EVENT, "involvedObject": {**EVENT["involvedObject"], "name": "billing-7d9f8b6c5d-x2x9k"}}
+        deferred = router.handle("/", _binary("d2"), json.dumps(other).encode())
+        redelivered = router.handle("/", _binary("d2"), json.dumps(other).encode())
+        time.sleep(0.3)
+    assert deferred.status == redelivered.status == 202
+    assert deferred.body["accepted"][0]["deferred"] and redelivered.body["accepted"][0]["deferred"]
+    assert len(specialist.requests) == 1  # the budget binds: the redelivery waits like the first

@@ -11,6 +11,7 @@ from shared.router import Router
 from shared.settings import Settings
 from tests import store_fixtures
 from tests.intake.kube_prometheus import LABEL_SETS, alert, webhook
+from tests.recording import RecordingEmitter
 
 store = store_fixtures.store
 JSON = {"Content-Type": "application/json"}
@@ -45,3 +46,86 @@ def test_over_the_admission_limit_alertmanager_never_gets_a_429(store):
         router = _router(store, specialist.url, admission_limit=1)
         replies = [router.handle("/alertmanager", JSON, first), router.handle("/alertmanager", JSON, second)]
     assert {r.status for r in replies} <= ALLOWED, [r.body for r in replies]
+
+
+# Episodes: fingerprint + startsAt, alive until the alert resolves (plus a margin), whatever the window.
+
+def _am(router, *alerts, status="firing"):
+    return router.handle("/alertmanager", JSON, json.dumps(webhook(*alerts, status=status)).encode())
+
+
+def _local(store, **settings):
+    emitter = RecordingEmitter()
+    return Router(settings=Settings(**settings), store=store, emitter=emitter), emitter
+
+
+def test_a_firing_alert_re_sent_after_the_coalescing_window_is_the_same_investigation(store):
+    router, emitter = _local(store, coalesce_window_s=1)
+    crash = alert(LABEL_SETS["KubePodCrashLooping"])
+    first = _am(router, crash)
+    time.sleep(1.3)  # past the window: repeat_interval re-sends come hours later
+    again = _am(router, crash)
+    assert first.status == again.status == 202
+    assert again.body["accepted"][0]["investigation_id"] == first.body["accepted"][0]["investigation_id"]
+    assert again.body["accepted"][0]["new"] is False
+    assert len(emitter.events) == 1
+
+
+def test_a_group_update_starts_only_the_new_alert(store):
+    router, emitter = _local(store)
+    crash = alert(LABEL_SETS["KubePodCrashLooping"], fingerprint="f-crash")
+    job = alert(LABEL_SETS["KubeJobFailed"], fingerprint="f-job")
+    _am(router, crash)
+    update = _am(router, crash, job)  # the group grew: Alertmanager sends the whole group again
+    assert [a["new"] for a in update.body["accepted"]] == [False, True]
+    assert len(emitter.events) == 2
+
+
+def test_the_same_alert_firing_again_after_it_resolved_is_a_new_investigation(store):
+    router, emitter = _local(store)  # inside the 600 s window on purpose
+    labels = LABEL_SETS["KubePodCrashLooping"]
+    _am(router, alert(labels, starts_at="2026-12-07T20:00:00Z"))
+    resolved = _am(router, alert(labels, starts_at="2026-12-07T20:00:00Z", status="resolved"), status="resolved")
+    refire = _am(router, alert(labels, starts_at="2026-12-07T20:30:00Z"))
+    assert resolved.status == 200 and resolved.body["dropped"]
+    assert refire.body["accepted"][0]["new"] is True
+    assert len(set(emitter.investigation_ids())) == 2
+
+
+def test_a_late_firing_copy_from_the_other_replica_after_the_resolution_starts_nothing(store):
+    router, emitter = _local(store)
+    crash = alert(LABEL_SETS["KubePodCrashLooping"])
+    _am(router, crash)
+    _am(router, {**crash, "status": "resolved"}, status="resolved")
+    late = _am(router, crash)  # replica B had not heard of the resolution yet
+    assert late.status == 202 and late.body["accepted"][0]["new"] is False
+    assert len(emitter.events) == 1
+
+
+def test_re_sends_do_not_count_as_occurrences_but_record_when_the_alert_was_last_seen(store):
+    from shared.state import coalescing
+
+    router, _ = _local(store)
+    crash = alert(LABEL_SETS["KubePodCrashLooping"])
+    first = _am(router, crash)
+    investigation = first.body["accepted"][0]["investigation_id"]
+    seen_first = coalescing.last_seen(store, investigation)
+    time.sleep(1.1)
+    _am(router, crash)
+    assert coalescing.occurrences(store, investigation) == 1
+    assert coalescing.last_seen(store, investigation) > seen_first
+
+
+def test_a_deferred_alert_over_the_admission_limit_is_a_2xx_and_handed_off_later(store):
+    router, emitter = _local(store, admission_limit=1)
+    router.admission_window_s = 1.0
+    first = _am(router, alert(LABEL_SETS["KubePodCrashLooping"], fingerprint="f1"))
+    second = _am(router, alert(LABEL_SETS["KubeJobFailed"], fingerprint="f2"))
+    assert first.status == second.status == 202
+    assert second.body["accepted"][0]["deferred"] is True
+    assert len(emitter.events) == 1
+    deadline = time.time() + 5
+    while len(emitter.events) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    assert len(emitter.events) == 2  # kept, then handed off when the budget allowed
+    assert len(set(emitter.investigation_ids())) == 2

@@ -8,6 +8,7 @@ import pytest
 from shared.router import Router
 from shared.settings import Settings
 from tests import store_fixtures
+from tests.recording import RecordingEmitter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EVENT = (FIXTURES / "backoff_event.json").read_bytes()
@@ -15,16 +16,6 @@ WEBHOOK = (FIXTURES / "alert_image_pull.json").read_bytes()
 MANUAL = json.dumps({"namespace": "shop", "workload": "deployment/web", "question": "why is web down?"}).encode()
 TOKEN = "s3cret-token"
 store = store_fixtures.store
-
-
-class RecordingEmitter:
-    """The EventEmitter Protocol, recording what the router hands off."""
-
-    def __init__(self):
-        self.events = []
-
-    def emit(self, ce_type, data, extensions, deadline=None):
-        self.events.append((ce_type, dict(data), dict(extensions)))
 
 
 def _ce(ce_type, ce_id):

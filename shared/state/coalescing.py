@@ -1,10 +1,12 @@
-"""Coalescing: one investigation per fingerprint per window; repeats only count occurrences."""
+"""Coalescing: one investigation per fingerprint while its failure persists; repeats only count occurrences."""
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from shared.incident import Incident
@@ -31,19 +33,27 @@ class Coalesced:
     redelivery: bool = False  # the delivery was seen before: it answers as then and counts nothing
 
 
-def coalesce(store: KeyValueStore, incident: Incident, window_s: int, delivery: str | None = None) -> Coalesced:
+def coalesce(store: KeyValueStore, incident: Incident, window_s: int, delivery: str | None = None, *,
+             sighting_ttl_s: float = SIGHTING_TTL_S, touch: bool = False, now: float | None = None) -> Coalesced:
     """Start an investigation for the fingerprint, or join the one its window already has (atomic).
 
-    `delivery` names this sighting (one item of one CloudEvent): the same delivery again, as the
-    platform redelivers, gets the first answer back instead of another occurrence.
+    The window slides: every sighting that joins renews it, so a failure that persists stays one
+    investigation (its occurrences and last-seen time grow) instead of a new one every window.
+    `delivery` names this sighting (one item of one CloudEvent, or one alert episode): seen again, it
+    gets the first answer back instead of another occurrence; with `touch` (an episode re-sent) its
+    record lives `sighting_ttl_s` more and the investigation's last-seen time moves.
     """
     key = window_key(incident.fingerprint)
     sighting = _sighting_key(incident.fingerprint, delivery) if delivery is not None else None
+    seen_at = _stamp(now)
     once = getattr(store, "coalesce_once", None)
     if once is not None:  # a store that can do the whole step in one round trip (Redis)
-        return _coalesce_once(once, store, incident, key, sighting, window_s)
+        return _coalesce_once(once, store, incident, key, sighting, window_s, sighting_ttl_s, seen_at, touch)
     if sighting is not None and (seen := store.get(sighting)) is not None:
         investigation_id, created, count = parse_delivery(seen)
+        if touch:
+            store.put(sighting, seen, sighting_ttl_s)
+            store.put(inv_key(investigation_id, "last_seen"), seen_at, INCIDENT_TTL_S)
         return Coalesced(investigation_id, created, count, is_handed_off(store, investigation_id), True)
     for _ in range(3):  # the window may expire between the two calls; then try again
         candidate = _new_id(incident)
@@ -54,11 +64,20 @@ def coalesce(store: KeyValueStore, incident: Incident, window_s: int, delivery: 
         raise RuntimeError("coalescing key kept expiring")
     if created:
         store.put(inv_key(investigation_id, "incident"), json.dumps(incident.to_dict()), INCIDENT_TTL_S)
+    else:  # renew the window only while it is still this investigation's
+        store.put_if_guard(key, investigation_id, key, investigation_id, window_s)
     count = store.incr(inv_key(investigation_id, "occurrences"), 1, INCIDENT_TTL_S)
+    store.put(inv_key(investigation_id, "last_seen"), seen_at, INCIDENT_TTL_S)
     handed_off = False if created else is_handed_off(store, investigation_id)
     if sighting is not None:
-        store.put(sighting, format_delivery(investigation_id, created, count), SIGHTING_TTL_S)
+        store.put(sighting, format_delivery(investigation_id, created, count), sighting_ttl_s)
     return Coalesced(investigation_id, created, count, handed_off)
+
+
+def _stamp(now: float | None) -> str:
+    """A UTC time as the incidents carry it (RFC 3339, milliseconds), so it sorts as text."""
+    moment = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 # The investigation each fingerprint's window had last, in this process: the Redis script must declare
@@ -69,7 +88,7 @@ _RECENT_MAX: Final = 4096
 
 
 def _coalesce_once(once: Any, store: KeyValueStore, incident: Incident, key: str, sighting: str | None,
-                   window_s: int) -> Coalesced:
+                   window_s: int, sighting_ttl_s: float, seen_at: str, touch: bool) -> Coalesced:
     candidate = _new_id(incident)
     guess = _RECENT.get(incident.fingerprint, candidate)
     if tag_of(guess) != tag_of(candidate):  # keys of one script call must share the slot
@@ -77,7 +96,7 @@ def _coalesce_once(once: Any, store: KeyValueStore, incident: Incident, key: str
     body = json.dumps(incident.to_dict())
     for _ in range(3):
         inv, created, count, handed, seen = once(key, sighting, candidate, guess, window_s, body,
-                                                 INCIDENT_TTL_S, SIGHTING_TTL_S)
+                                                 INCIDENT_TTL_S, sighting_ttl_s, seen_at, touch)
         if seen == 2:  # the window belongs to an investigation we did not guess: ask again, naming it
             if tag_of(inv) != tag_of(candidate):  # pragma: no cover - only a hand-written window could
                 raise RuntimeError(f"coalescing window {key} holds {inv!r}, outside its hash slot")
@@ -86,10 +105,29 @@ def _coalesce_once(once: Any, store: KeyValueStore, incident: Incident, key: str
         if len(_RECENT) >= _RECENT_MAX:
             _RECENT.clear()
         _RECENT[incident.fingerprint] = inv
-        if handed < 0:  # a redelivery of a sighting whose investigation the script could not name
+        if handed < 0:  # a sighting seen before whose investigation the script could not name
             handed = int(is_handed_off(store, inv))
+            if touch:
+                store.put(inv_key(inv, "last_seen"), seen_at, INCIDENT_TTL_S)
         return Coalesced(inv, bool(created), count, bool(handed), bool(seen))
     raise RuntimeError("coalescing window kept changing hands")  # pragma: no cover
+
+
+def close_episode(store: KeyValueStore, fingerprint: str, delivery: str, margin_s: float) -> str | None:
+    """An alert resolved: its episode record lives `margin_s` more, and its window closes.
+
+    The margin keeps a late firing copy (the other HA replica, a retry) from opening a new
+    investigation; the closed window makes the same alert firing again (a new `startsAt`) a new one.
+    Returns the episode's investigation, or None when the episode was never seen.
+    """
+    sighting = _sighting_key(fingerprint, delivery)
+    record = store.get(sighting)
+    if record is None:
+        return None
+    investigation_id, _, _ = parse_delivery(record)
+    store.put(sighting, record, margin_s)
+    store.delete_if_equal(window_key(fingerprint), investigation_id)
+    return investigation_id
 
 
 def window_key(fingerprint: str) -> str:
@@ -145,3 +183,8 @@ def load_incident(store: KeyValueStore, investigation_id: str) -> Incident | Non
 def occurrences(store: KeyValueStore, investigation_id: str) -> int:
     raw = store.get(inv_key(investigation_id, "occurrences"))
     return int(raw) if raw else 0
+
+
+def last_seen(store: KeyValueStore, investigation_id: str) -> str | None:
+    """When a sighting of the investigation's failure last reached the router (RFC 3339, UTC)."""
+    return store.get(inv_key(investigation_id, "last_seen"))

@@ -46,20 +46,25 @@ if ARGV[7] == '1' then
   local seen = redis.call('GET', KEYS[2])
   if seen then
     local inv, created, n = string.match(seen, '^(.*)|(%d)|(%d+)$')
-    local handed = -1
-    if inv == ARGV[1] then handed = redis.call('EXISTS', KEYS[5])
-    elseif inv == ARGV[6] then handed = redis.call('EXISTS', KEYS[8]) end
+    local handed, at = -1, 0
+    if inv == ARGV[1] then handed = redis.call('EXISTS', KEYS[5]); at = 9
+    elseif inv == ARGV[6] then handed = redis.call('EXISTS', KEYS[8]); at = 10 end
+    if ARGV[9] == '1' then
+      redis.call('PEXPIRE', KEYS[2], ARGV[5])
+      if at > 0 then redis.call('SET', KEYS[at], ARGV[8], 'PX', ARGV[4]) else handed = -1 end
+    end
     return {inv, tonumber(created), tonumber(n), handed, 1}
   end
 end
 local inv = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'PX', ARGV[2])
 local created, base = 0, 2
 if not inv then inv = ARGV[1]; created = 1
-elseif inv == ARGV[6] then base = 5
+elseif inv == ARGV[6] then base = 5; redis.call('PEXPIRE', KEYS[1], ARGV[2])
 else return {inv, 0, 0, 0, 2} end
 if created == 1 then redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4]) end
 local n = redis.call('INCR', KEYS[base + 2])
 if n == 1 then redis.call('PEXPIRE', KEYS[base + 2], ARGV[4]) end
+redis.call('SET', KEYS[9 + (base - 2) / 3], ARGV[8], 'PX', ARGV[4])
 local handed = redis.call('EXISTS', KEYS[base + 3])
 if ARGV[7] == '1' then redis.call('SET', KEYS[2], inv .. '|' .. created .. '|' .. n, 'PX', ARGV[5]) end
 return {inv, created, n, handed, 0}
@@ -156,14 +161,20 @@ class RedisStore:
 
     def coalesce_once(self, window_key: str, sighting_key: str | None, candidate: str, expected: str,
                       window_s: float, incident_json: str, incident_ttl_s: float,
-                      sighting_ttl_s: float) -> tuple[str, int, int, int, int]:
-        """The coalescing step of shared.state.coalescing in one atomic round trip (same keys)."""
+                      sighting_ttl_s: float, last_seen: str = "", touch: bool = False,
+                      ) -> tuple[str, int, int, int, int]:
+        """The coalescing step of shared.state.coalescing in one atomic round trip (same keys).
+
+        The window slides (a join renews it); `touch` renews a sighting record seen again and records
+        `last_seen` (an alert episode re-sent).
+        """
         from shared.state.keys import inv_key
 
         keys = [self._k(window_key), self._k(sighting_key or window_key)]
         for inv in (candidate, expected):
             keys += [self._k(inv_key(inv, suffix)) for suffix in ("incident", "occurrences", "handed_off")]
+        keys += [self._k(inv_key(inv, "last_seen")) for inv in (candidate, expected)]
         inv, created, count, handed, seen = self._run(lambda: self._coalesce(
             keys=keys, args=[candidate, _ms(window_s), incident_json, _ms(incident_ttl_s), _ms(sighting_ttl_s),
-                             expected, "1" if sighting_key else "0"]))
+                             expected, "1" if sighting_key else "0", last_seen, "1" if touch else "0"]))
         return str(inv), int(created), int(count), int(handed), int(seen)
