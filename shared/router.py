@@ -66,7 +66,7 @@ class Router:
         self.fallback: dict[str, Handler] = {"POST": self._cloudevents}
         self._drainer: threading.Thread | None = None
         self._drain_lock = threading.Lock()
-        self._last_drain_check = 0.0
+        self._last_drain_check = time.monotonic()  # the first look comes DRAIN_CHECK_S into the process
 
     def handle(self, path: str, headers: Mapping[str, str], body: bytes, method: str = "POST") -> Reply:
         from shared.telemetry import extract_context, span
