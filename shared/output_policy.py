@@ -68,6 +68,8 @@ _DISTINCT: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{5,}")
 
 def strip_invisible(text: str) -> str:
     """NFKC-normalised, with format characters (zero-width, bidi controls, tags, soft hyphens) removed."""
+    if text.isascii():  # ASCII holds no format character and NFKC leaves it as it is: most cluster text
+        return text
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
@@ -104,9 +106,11 @@ def context_for(cluster_data: Iterable[Any], doc_hosts: Iterable[str]) -> Contex
         text = data if isinstance(data, str) else json.dumps(data, default=str, ensure_ascii=False)
         lines.extend(strip_invisible(text).replace("\\n", "\n").splitlines())
         # Text hidden in Unicode tag characters is written for a model, never for a person: all of it counts.
-        hidden.append("".join(chr(ord(c) - 0xE0000) for c in text if 0xE0020 <= ord(c) <= 0xE007E))
-    injected_lines = [ln for ln in lines if INSTRUCTION.search(ln)] + [h for h in hidden if h]
-    plain = "\n".join(ln for ln in lines if not INSTRUCTION.search(ln))
+        if not text.isascii():
+            hidden.append("".join(chr(ord(c) - 0xE0000) for c in text if 0xE0020 <= ord(c) <= 0xE007E))
+    flagged = [bool(INSTRUCTION.search(ln)) for ln in lines]  # once per line: the pattern is the costly part
+    injected_lines = [ln for ln, bad in zip(lines, flagged, strict=True) if bad] + [h for h in hidden if h]
+    plain = "\n".join(ln for ln, bad in zip(lines, flagged, strict=True) if not bad)
     injected = set()
     for line in injected_lines:
         for token in _DISTINCT.findall(line):
@@ -294,7 +298,23 @@ def failed(notes: Iterable[str]) -> bool:
     return any(n.startswith(NOTE_PREFIX) for n in notes)
 
 
+_LAST_CONTEXT: list[tuple[tuple[Any, ...], Context]] = []  # the last investigation's, asked for twice in a row
+
+
 def _checkpoint_context(cp: Mapping[str, Any], doc_hosts: Iterable[str]) -> Context:
+    """The context of what the checkpoint read; the finding and then the incident are screened against the
+    same reads, so the last one computed is kept (keyed by what it was computed from)."""
+    doc_hosts = tuple(doc_hosts)
+    tool_results = (cp.get("session") or {}).get("tool_results") or {}
+    key = (cp.get("investigation_id"), id(cp), len(cp.get("results") or {}), len(tool_results), doc_hosts)
+    if _LAST_CONTEXT and _LAST_CONTEXT[0][0] == key:
+        return _LAST_CONTEXT[0][1]
+    context = _compute_context(cp, doc_hosts)
+    _LAST_CONTEXT[:] = [(key, context)]
+    return context
+
+
+def _compute_context(cp: Mapping[str, Any], doc_hosts: Iterable[str]) -> Context:
     results = [*(cp.get("results") or {}).values(), *((cp.get("session") or {}).get("tool_results") or {}).values()]
     read = [cp.get("incident") or {}, *(r.get("data") for r in results if isinstance(r, Mapping)),
             *(r.get("error") for r in results if isinstance(r, Mapping) and r.get("error"))]
