@@ -12,7 +12,8 @@ from shared.analyzers.target import pods_of_workload, target_pods, target_worklo
 from shared.diagnosis import Finding
 
 _LOW = re.compile(r"low on resource: ([\w-]+)", re.I)
-_USING = re.compile(r"Container ([\w-]+) was using (\S+), (?:request|which exceeds its request) (?:is )?(\S+)?", re.I)
+_USING = re.compile(r"Container ([\w-]+) was using ([^\s,]+),? (?:request|which exceeds its request) (?:is )?([^\s,]+)?",
+                    re.I)
 
 
 def _evicted(pod: dict[str, Any]) -> bool:

@@ -39,9 +39,10 @@ class MountsAnalyzer(NamespacedAnalyzer):
             target, workload = owner_hint(evidence, pod)
             if m := _MISSING.search(message):
                 kind, obj = m.group(1).lower(), m.group(2)
-                cause = (f"volume {volume} of pod {pod_name} mounts {kind.title()} {obj}, which does not exist in "
+                kind_name = {"configmap": "ConfigMap", "secret": "Secret"}.get(kind, kind.title())
+                cause = (f"volume {volume} of pod {pod_name} mounts {kind_name} {obj}, which does not exist in "
                          f"{ns}, so the pod stays in ContainerCreating.")
-                fix = f"Create {kind.title()} {obj} in {ns} or fix the volume's {kind} name in {target}."
+                fix = f"Create {kind_name} {obj} in {ns} or fix the volume's {kind} name in {target}."
             elif m := _MULTI.search(message):
                 cause = (f"volume {m.group(1)} is a ReadWriteOnce disk still attached to another node ({m.group(0)[:160]}); "
                          f"pod {pod_name} on a different node cannot attach it.")
@@ -53,7 +54,7 @@ class MountsAnalyzer(NamespacedAnalyzer):
             return make_finding(
                 "failed_mount",
                 f"{workload}: pod {pod_name} cannot mount volume {volume}",
-                cause.capitalize() if cause[0].islower() else cause,
+                cause[0].upper() + cause[1:],  # not capitalize(): it lowercases the kubelet's own words
                 [item(f"events pod/{ns}/{pod_name}", message)],
                 [fix],
                 [f"kubectl -n {ns} describe pod {pod_name}", f"kubectl -n {ns} get pvc,configmap,secret",

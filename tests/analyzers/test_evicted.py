@@ -67,8 +67,6 @@ CASES = [
     pytest.param(
         BY_POD, [_evicted(POD, MEMORY)],
         "evicted_node_pressure", "STATE_SAYS", ["against a request of 512Mi."],
-        marks=pytest.mark.xfail(strict=True, reason="evicted.py's _USING captures the kubelet's trailing comma "
-                                "('request is 512Mi,'), so the root cause reads 'a request of 512Mi,.'"),
         id="the container's request is quoted without the kubelet's trailing comma"),
     pytest.param(
         BY_DEPLOYMENT, [*WORKLOAD, _healthy(f"{RS}-a1b2c"), _healthy(f"{RS}-d3e4f")],

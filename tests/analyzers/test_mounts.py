@@ -30,11 +30,11 @@ CASES = [
     pytest.param(
         [_pending(), _failed("FailedMount", UNMOUNTED),
          _failed("FailedMount", 'MountVolume.SetUp failed for volume "config" : configmap "reports-config" not found')],
-        "failed_mount", "SCHEDULER_SAYS", ["volume config", "configmap reports-config", "does not exist"],
+        "failed_mount", "SCHEDULER_SAYS", ["volume config", "ConfigMap reports-config", "does not exist"],
         id="a volume whose configmap does not exist names the volume and the configmap"),
     pytest.param(
         [_pending(), _failed("FailedMount", 'MountVolume.SetUp failed for volume "tls" : secret "reports-tls" not found')],
-        "failed_mount", "SCHEDULER_SAYS", ["volume tls", "secret reports-tls", "does not exist"],
+        "failed_mount", "SCHEDULER_SAYS", ["volume tls", "Secret reports-tls", "does not exist"],
         id="a volume whose secret does not exist names the volume and the secret"),
     pytest.param(
         [_pending(), _failed("FailedAttachVolume",
@@ -46,23 +46,19 @@ CASES = [
         [_pending(), _failed("FailedMount",
                              'MountVolume.SetUp failed for volume "nfs-share" : mount failed: exit status 32 '
                              "mount.nfs: Connection timed out")],
-        "failed_mount", "LOG_SIGNAL", ["volume nfs-share", "exit status 32", "connection timed out"],
+        "failed_mount", "LOG_SIGNAL", ["volume nfs-share", "exit status 32", "Connection timed out"],
         id="an nfs mount that times out names the volume and the mount error"),
     pytest.param(
         [_pending(), _failed("FailedMount",
                              'MountVolume.SetUp failed for volume "nfs-share" : mount failed: exit status 32 '
                              "mount.nfs: Connection timed out")],
         "failed_mount", "LOG_SIGNAL", ["mount.nfs: Connection timed out"],
-        marks=pytest.mark.xfail(strict=True, reason="mounts.py capitalizes the root cause with str.capitalize(), "
-                                "which lowercases the rest: the kubelet's message is no longer quoted verbatim"),
         id="the kubelet's mount error is quoted verbatim in the root cause"),
     pytest.param(
         [_pending(), _failed("FailedAttachVolume",
                              'Multi-Attach error for volume "pvc-3f1c9a2e-data" Volume is already used by pod(s) '
                              "reports-6d8f7b9c4-a1b2c", component="attachdetach-controller")],
         "failed_mount", "SCHEDULER_SAYS", ["ReadWriteOnce", "Multi-Attach error"],
-        marks=pytest.mark.xfail(strict=True, reason="mounts.py's str.capitalize() lowercases ReadWriteOnce and "
-                                "the quoted Multi-Attach error in the root cause"),
         id="a multi-attach root cause keeps ReadWriteOnce and the controller's words as written"),
     pytest.param(
         [_pending(), _failed("FailedMount", UNMOUNTED)],
