@@ -7,8 +7,9 @@ from typing import Any, Final
 
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.kube_facts import now_of
 from shared.analyzers.strength import Strength
-from shared.analyzers.target import container_states, target_pods
+from shared.analyzers.target import container_states, is_settled, target_pods
 from shared.diagnosis import Finding
 
 _EXEC = re.compile(r"exec: \"?([^\s\":]+)\"?: (?:stat \S+: )?(executable file not found in \$PATH|"
@@ -23,8 +24,11 @@ class RunContainerAnalyzer(NamespacedAnalyzer):
     looks_for = "bad entrypoints (no runtime start error)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
+        now = now_of(evidence)
         for pod in target_pods(evidence)[:3]:
             for c in container_states(pod):
+                if is_settled(c, pod, now):  # an old start error of a container Ready for a while is history
+                    continue
                 last = c.last_exit or {}
                 texts = [c.waiting_message or "", str(last.get("message") or "")]
                 started = c.waiting_reason in _START_ERRORS or last.get("reason") in _START_ERRORS or (

@@ -95,9 +95,6 @@ CASES = [
     pytest.param(_worker(HEALTHY), {}, None, None, [],
                  id="a running, ready pod that never restarted is quiet"),
     pytest.param(_worker(SETTLED, ready=True), {}, None, None, [],
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "run_container does not check is_settled: a StartError in lastState from before ninety "
-                     "Ready minutes is still reported as the incident")),
                  id="a start error followed by ninety Ready minutes is settled history"),
     pytest.param(_worker(_crashed()),
                  _log("Traceback (most recent call last):\n  File \"/app/worker.py\", line 12, in <module>\n"
