@@ -28,6 +28,7 @@ from shared.intake.http import (
     is_cloudevent,
     webhook_from_http,
 )
+from shared.intake.limits import MAX_BODY_BYTES
 from shared.investigations import record_started
 from shared.ports import EventEmitter, KeyValueStore
 from shared.redaction import redact_obj
@@ -101,6 +102,8 @@ class Router:
         """Raw webhooks only. Alertmanager retries 5xx and drops every 4xx: 2xx, 400/401/413 or 5xx."""
         try:
             self.require_token(headers, ALERTMANAGER_PATH)
+            if len(body) > MAX_BODY_BYTES:
+                return _too_large()
             if is_cloudevent(headers):
                 raise InvalidInput("CloudEvents go to /, not to /alertmanager (raw Alertmanager webhooks only)")
             reply = self._accept_all(webhook_from_http(body, self.settings.cluster_name), alertmanager=True)
@@ -113,6 +116,8 @@ class Router:
 
     def _cloudevents(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
         try:
+            if len(body) > MAX_BODY_BYTES:
+                return _too_large()
             if not is_cloudevent(headers):
                 raise InvalidInput(NOT_A_CLOUDEVENT)
             attrs, data = cloudevent_from_http(headers, body)
@@ -292,3 +297,8 @@ class Router:
             coalescing.release_hand_off(self.store, investigation_id, owner)
         log.info("investigation requested", extra={"investigation_id": investigation_id, "specialist": specialist})
 
+
+
+def _too_large() -> Reply:
+    """413: never retried by Alertmanager or the Broker, and never read."""
+    return Reply(413, {"error": "request body too large", "problems": [f"body: larger than {MAX_BODY_BYTES} bytes"]})

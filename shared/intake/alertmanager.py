@@ -29,6 +29,8 @@ def incidents_from_webhook(payload: Any, cluster: str) -> list[Incident | Noise 
     if not isinstance(payload, Mapping):
         raise InvalidInput("an Alertmanager webhook must be a JSON object")
     problems = []
+    if payload.get("status") is not None and not isinstance(payload["status"], str):
+        problems.append("status must be a string")
     if str(payload.get("version", "4")) != "4":
         problems.append(f"version must be \"4\", got {payload.get('version')!r}")
     alerts = payload.get("alerts")
@@ -38,8 +40,16 @@ def incidents_from_webhook(payload: Any, cluster: str) -> list[Incident | Noise 
     for i, alert in enumerate(alerts):
         if not isinstance(alert, Mapping) or not isinstance(alert.get("labels"), Mapping):
             problems.append(f"alerts[{i}].labels must be an object")
-        elif not alert["labels"].get("alertname"):
-            problems.append(f"alerts[{i}].labels.alertname is required")
+        else:
+            if not alert["labels"].get("alertname") or not isinstance(alert["labels"]["alertname"], str):
+                problems.append(f"alerts[{i}].labels.alertname is required (a string)")
+            problems += [f"alerts[{i}].labels.{k} must be a string" for k, v in alert["labels"].items()
+                         if not isinstance(v, str)]
+            if alert.get("annotations") is not None and not isinstance(alert["annotations"], Mapping):
+                problems.append(f"alerts[{i}].annotations must be an object")
+            problems += [f"alerts[{i}].{name} must be a string" for name in ("status", "startsAt", "endsAt",
+                                                                              "fingerprint", "generatorURL")
+                         if alert.get(name) is not None and not isinstance(alert[name], str)]
     if problems:
         raise InvalidInput(problems)
     return [_one(alert, payload, cluster) for alert in alerts]

@@ -40,6 +40,7 @@ def incident_from_event(attrs: Mapping[str, str], data: Any, cluster: str) -> In
         problems.append("data.reason is required")
     if not obj.get("kind") or not obj.get("name"):
         problems.append("data.involvedObject.kind and .name are required")
+    problems += _type_problems(data, obj, meta)
     if problems:
         raise InvalidInput(problems)
     reason = str(data["reason"])
@@ -84,6 +85,35 @@ def incident_from_event(attrs: Mapping[str, str], data: Any, cluster: str) -> In
         count=int(count),
         severity="warning",
     )
+
+
+_TEXT_FIELDS: Final = ("reason", "message", "note", "type", "firstTimestamp", "lastTimestamp", "eventTime",
+                        "reportingInstance", "reportingController")
+_OBJECT_TEXT: Final = ("kind", "name", "namespace", "fieldPath", "uid", "apiVersion")
+
+
+def _type_problems(data: Mapping[str, Any], obj: Mapping[str, Any], meta: Any) -> list[str]:
+    """Every field the normalization reads, with the type it must have, named as `data.<path>`."""
+    problems = [f"data.{name} must be a string" for name in _TEXT_FIELDS
+                if data.get(name) is not None and not isinstance(data[name], str)]
+    problems += [f"data.involvedObject.{name} must be a string" for name in _OBJECT_TEXT
+                 if obj.get(name) is not None and not isinstance(obj[name], str)]
+    for name in ("source", "series", "metadata"):
+        if data.get(name) is not None and not isinstance(data[name], Mapping):
+            problems.append(f"data.{name} must be an object")
+    if isinstance(meta, Mapping) and meta.get("namespace") is not None and not isinstance(meta["namespace"], str):
+        problems.append("data.metadata.namespace must be a string")
+    source = data.get("source")
+    if isinstance(source, Mapping) and source.get("host") is not None and not isinstance(source["host"], str):
+        problems.append("data.source.host must be a string")
+    series = data.get("series") if isinstance(data.get("series"), Mapping) else {}
+    for where, count in (("count", data.get("count")), ("deprecatedCount", data.get("deprecatedCount")),
+                         ("series.count", series.get("count"))):
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+            problems.append(f"data.{where} must be a non-negative integer")
+    if series.get("lastObservedTime") is not None and not isinstance(series["lastObservedTime"], str):
+        problems.append("data.series.lastObservedTime must be a string")
+    return problems
 
 
 def _container(field_path: str, message: str) -> str | None:

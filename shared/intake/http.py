@@ -6,7 +6,7 @@ start stays free of the cloudevents SDK.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -14,9 +14,11 @@ from typing import Any, Final
 from shared.errors import InvalidInput
 from shared.incident import Incident
 from shared.intake import Noise, Resolved, alertmanager, apiserver, manual
+from shared.intake.limits import parse_json, valid_traceparent, valid_tracestate
 
 ACCEPTED_TYPES: Final = (*apiserver.TYPES, alertmanager.CE_TYPE, manual.CE_TYPE)
 _REQUIRED: Final = ("specversion", "id", "source", "type")
+_PRINTABLE: Final = re.compile(r"^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]{1,1024}$")
 NOT_A_CLOUDEVENT: Final = (
     "not a CloudEvent (no ce-* headers or application/cloudevents+json); raw Alertmanager webhooks "
     "go to /alertmanager"
@@ -34,11 +36,7 @@ class Intake:
 
 
 def _json(body: bytes, what: str) -> Any:
-    try:
-        return json.loads(body.decode("utf-8") if body else "null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise InvalidInput(f"{what} is not valid JSON{where}") from None
+    return parse_json(body, what)
 
 
 def cloudevent_from_http(headers: Mapping[str, str], body: bytes) -> tuple[dict[str, str], Any]:
@@ -58,6 +56,10 @@ def cloudevent_from_http(headers: Mapping[str, str], body: bytes) -> tuple[dict[
     missing = [name for name in _REQUIRED if not attrs.get(name)]
     if missing:
         raise InvalidInput([f"CloudEvent attribute {name!r} is missing" for name in missing])
+    bad = [name for name in _REQUIRED if not _PRINTABLE.match(attrs[name])]
+    if bad:
+        raise InvalidInput([f"CloudEvent attribute {name!r} must be printable text (at most 1024 characters)"
+                            for name in bad])
     if attrs["specversion"] != "1.0":
         raise InvalidInput(f"specversion must be 1.0, got {attrs['specversion']!r}")
     return attrs, data
@@ -92,8 +94,8 @@ def intake_from_cloudevent(attrs: Mapping[str, str], data: Any, cluster: str) ->
         ce_id=attrs["id"],
         ce_source=attrs["source"],
         ce_type=ce_type,
-        traceparent=attrs.get("traceparent"),
-        tracestate=attrs.get("tracestate"),
+        traceparent=valid_traceparent(attrs.get("traceparent")),
+        tracestate=valid_tracestate(attrs.get("tracestate")),
     )
 
 
