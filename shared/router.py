@@ -31,7 +31,7 @@ from shared.intake.http import (
 from shared.intake.limits import MAX_BODY_BYTES
 from shared.investigations import record_started
 from shared.ports import EventEmitter, KeyValueStore
-from shared.redaction import redact_obj
+from shared.redaction import redact_fields
 from shared.replies import Reply, reply_for_error
 from shared.routing import route
 from shared.settings import Settings
@@ -153,7 +153,8 @@ class Router:
 
     def _accept(self, incident: Incident, delivery: str | None, traceparent: str | None,
                 tracestate: str | None, *, alertmanager: bool = False) -> dict[str, Any]:
-        incident = redact_obj(incident)  # event messages, alert annotations, questions: stored and handed on
+        # What a sender wrote (event message, alert annotations, question, labels), before it is stored or handed on.
+        incident = redact_fields(incident, ("message", "question", "labels"))
         episode = incident.dedupe_key is not None
         if episode:  # an alert episode: fingerprint + startsAt, alive until it resolves (plus a margin)
             coalesced = coalescing.coalesce(self.store, incident, self.settings.coalesce_window_s,

@@ -89,3 +89,17 @@ def test_a_span_records_an_exception_without_its_secret():
     text = f"{dict(finished.attributes)} {finished.status.description} " + " ".join(
         str(dict(e.attributes)) for e in finished.events)
     assert INLINE not in text and "exception" in text and "[REDACTED:" in text
+
+
+def test_only_the_free_text_fields_of_an_incident_are_redacted_and_a_clean_one_is_the_same_object():
+    from shared.incident import Incident
+    from shared.redaction import redact_fields
+
+    clean = Incident(fingerprint="f" * 40, source="alertmanager", family="crashloop", reason="KubePodCrashLooping",
+                     message="api crash-looping", cluster="c", namespace="shop", object_kind="Pod", object_name="api-0",
+                     labels={"alertname": "KubePodCrashLooping"})
+    assert redact_fields(clean, ("message", "question", "labels")) is clean
+    dirty = Incident(**{**clean.to_dict(), "message": f"last line: password={INLINE}",
+                        "question": f"why? token={INLINE}", "labels": {"dsn": f"postgres://u:{INLINE}@db/x"}})
+    out = redact_fields(dirty, ("message", "question", "labels"))
+    assert INLINE not in str(out.to_dict()) and out.object_name == "api-0"

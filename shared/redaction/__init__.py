@@ -21,7 +21,7 @@ from shared.redaction.text import redact_text, triggered
 T = TypeVar("T")
 MASK: Final = PREFIX  # every marker starts with it: `[REDACTED:<kind>]`
 
-__all__ = ["MASK", "marker", "redact", "redact_diagnosis", "redact_obj"]
+__all__ = ["MASK", "marker", "redact", "redact_diagnosis", "redact_fields", "redact_obj"]
 
 
 def redact(text: str) -> str:
@@ -57,6 +57,18 @@ def _strings(obj: Any) -> Iterator[str]:
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
+
+
+def redact_fields(obj: T, names: tuple[str, ...]) -> T:
+    """Only the named fields of a frozen dataclass, the ones free text reaches (the router's hot path: an
+    incident's names are DNS names, its message, question and labels are what a sender wrote)."""
+    changed = {}
+    for name in names:
+        value = getattr(obj, name)
+        redacted = redact_obj(value)
+        if redacted != value:
+            changed[name] = redacted
+    return replace(obj, **changed) if changed else obj  # type: ignore[type-var]
 
 
 def redact_diagnosis(diagnosis: Any) -> Any:
