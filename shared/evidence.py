@@ -42,6 +42,15 @@ class RecordedEvidence:
             self.results[key] = result
         return result.data if result.ok else None
 
+    def read(self, tool: str, args: Mapping[str, Any] | None = None) -> Any:
+        """Any other tool of the specialist's (metrics, cloud reads): its data, or None when it failed."""
+        return self._read(tool, args or {})
+
+    def failed(self, tool: str, args: Mapping[str, Any] | None = None) -> str | None:
+        """Why that read failed (after it was made), or None when it succeeded or was never made."""
+        result = self.results.get(call_key(tool, {k: v for k, v in (args or {}).items() if v is not None}))
+        return result.error if result is not None and not result.ok else None
+
     def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         return self._read("get_resource", {"kind": kind, "name": name, "namespace": namespace})
 

@@ -55,6 +55,8 @@ class Investigator:
     specialist: str = "k8s_troubleshooter"
     model_planner: Any = None  # shared.planners.claude.ClaudePlanner when the planner is claude
     render: Callable[[ToolResult], str] | None = None
+    # The rules planner's entry point (each specialist may bring its own; shared/specialists.py).
+    analyze: Callable[..., list[Finding]] = rules.analyze
     clock: Callable[[], float] = time.monotonic
 
     def advance(self, investigation_id: str, incident: Incident | None = None, *,
@@ -194,7 +196,7 @@ class _Run:
         if self.cp["findings"] is None:
             evidence = RecordedEvidence(self.incident, self._read)
             try:
-                findings = rules.analyze(self.inv.analyzers, evidence)
+                findings = self.inv.analyze(self.inv.analyzers, evidence)
             except rules.StopReading:
                 if self.broken is not None:
                     raise self.broken from None

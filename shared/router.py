@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from shared import faults
@@ -35,6 +35,7 @@ from shared.redaction import redact_fields
 from shared.replies import Reply, reply_for_error
 from shared.routing import route
 from shared.settings import Settings
+from shared.specialists import deployed as registered
 from shared.state import admission, coalescing, deferrals, deliveries
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ class Router:
     store: KeyValueStore
     emitter: EventEmitter
     classify: Callable[[str], str | None] | None = None  # the fast model, for free text only
-    deployed: tuple[str, ...] = ("k8s_troubleshooter",)  # specialists that exist; others fall back
+    # Specialists that exist (shared/specialists.py, narrowed by KUBETRIAGE_SPECIALISTS); others fall back.
+    deployed: tuple[str, ...] = field(default_factory=registered)
     admission_window_s: float = ADMISSION_WINDOW_S
     background_drain: bool = True  # hand off deferrals from a thread (off: only drain_deferred() does)
 

@@ -32,8 +32,11 @@ def build_router(settings: Settings, store: KeyValueStore, emitter: EventEmitter
     setup_telemetry("kubetriage-router", settings.otlp_endpoint)
     if emitter is None:
         emitter = HttpEmitter(settings.broker_url, settings.specialist_urls, "/kubetriage/router")
+    from shared.specialists import deployed
+
     classify = _fast_model(settings, store) if settings.anthropic_api_key else None
-    return Router(settings=settings, store=store, emitter=emitter, classify=classify)
+    return Router(settings=settings, store=store, emitter=emitter, classify=classify,
+                  deployed=deployed(settings.specialists))
 
 
 def build_specialist(
@@ -47,29 +50,30 @@ def build_specialist(
     cluster: Any = None,
     environ: dict[str, str] | None = None,
 ) -> Specialist:
-    from shared.analyzers import ANALYZERS
     from shared.cluster.factory import open_cluster
     from shared.investigation import Investigator
     from shared.redaction.logs import install as redact_log_records
     from shared.sinks import open_sinks
     from shared.specialist import Specialist
+    from shared.specialists import load_parts
     from shared.telemetry import setup_telemetry
-    from shared.tools.catalog import TOOLS
     from shared.tools.compaction import render_for_model
     from shared.tools.executor import ToolExecutor
 
     setup_telemetry(f"kubetriage-{name}", settings.otlp_endpoint)
     redact_log_records()
+    parts = load_parts(name, settings, environ)  # this specialist's analyzers and tools, no other's
     cluster = cluster if cluster is not None else open_cluster(settings, environ)
-    executor = ToolExecutor(cluster, tools=TOOLS, timeout_s=settings.tool_timeout_s)
+    executor = ToolExecutor(cluster, tools=parts.tools, timeout_s=settings.tool_timeout_s)
     investigator = Investigator(
         settings=settings,
         store=store,
         run_tool=executor.run,
-        analyzers=ANALYZERS,
+        analyzers=parts.analyzers,
         specialist=name,
-        model_planner=_model_planner(settings, store, list(TOOLS.values())),
+        model_planner=_model_planner(settings, store, list(parts.tools.values())),
         render=render_for_model,
+        **({"analyze": parts.analyze} if parts.analyze else {}),
     )
     if emitter is None:
         self_url = (settings.specialist_urls or {}).get(name)
@@ -87,14 +91,32 @@ def build_specialist(
 
 def build_local(
     settings: Settings, store: KeyValueStore, *, stream: TextIO | None = None, as_json: bool = False,
-    cluster: Any = None,
+    cluster: Any = None, environ: dict[str, str] | None = None,
 ) -> tuple[Router, InProcessEmitter]:
-    """Router and troubleshooter in one process, handing events over in-process (laptop, CLI)."""
+    """Router and every deployed specialist in one process, handing events over in-process (laptop, CLI).
+
+    Each specialist is built on its first event, so a run that only needs the troubleshooter never
+    loads the others' analyzers and tools.
+    """
+    from shared.specialists import deployed
+
     emitter = InProcessEmitter()
-    specialist = build_specialist(settings, store, emitter=emitter, stream=stream, as_json=as_json,
-                                  cluster=cluster)
-    emitter.handlers[K8S_TROUBLESHOOTER] = specialist.handle
+    for name in deployed(settings.specialists):
+        emitter.handlers[name] = _built_on_first_use(
+            lambda name=name: build_specialist(settings, store, name=name, emitter=emitter, stream=stream,
+                                               as_json=as_json, cluster=cluster, environ=environ))
     return build_router(settings, store, emitter), emitter
+
+
+def _built_on_first_use(build: Any) -> Any:
+    built: list[Any] = []
+
+    def handle(*args: Any, **kwargs: Any) -> Any:
+        if not built:
+            built.append(build())
+        return built[0].handle(*args, **kwargs)
+
+    return handle
 
 
 def _model_planner(settings: Settings, store: KeyValueStore, tools: list[Any]) -> Any:

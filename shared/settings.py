@@ -43,6 +43,8 @@ KUBECONFIG_CONTEXT: Final = "KUBETRIAGE_KUBE_CONTEXT"
 MODEL_SKIP_CONFIDENCE: Final = "KUBETRIAGE_MODEL_SKIP_CONFIDENCE"
 MODEL_REQUESTS_PER_MIN: Final = "KUBETRIAGE_MODEL_REQUESTS_PER_MIN"  # shared by every replica (Redis)
 MODEL_TOKENS_PER_MIN: Final = "KUBETRIAGE_MODEL_TOKENS_PER_MIN"
+SPECIALISTS: Final = "KUBETRIAGE_SPECIALISTS"  # the specialists deployed here (default: every one)
+PRICES_FILE: Final = "KUBETRIAGE_PRICES_FILE"  # the cost analyzer's price table, over the bundled one
 DOC_HOSTS: Final = "KUBETRIAGE_DOC_HOSTS"  # hosts (and their subdomains) a diagnosis may link to
 DEFAULT_DOC_HOSTS: Final = ("kubernetes.io", "docs.aws.amazon.com", "cloud.google.com", "learn.microsoft.com",
                             "docs.docker.com", "helm.sh")
@@ -86,6 +88,8 @@ class Settings:
     doc_hosts: tuple[str, ...] = DEFAULT_DOC_HOSTS
     model_requests_per_min: int = 50
     model_tokens_per_min: int = 400_000
+    specialists: tuple[str, ...] | None = None  # None: every registered specialist is deployed
+    prices_file: str | None = None
 
     @property
     def planner_name(self) -> str:
@@ -169,6 +173,9 @@ class Settings:
             model_tokens_per_min=int(number(MODEL_TOKENS_PER_MIN, 400_000)),
             doc_hosts=tuple(h.strip().lower() for h in (text(DOC_HOSTS) or ",".join(DEFAULT_DOC_HOSTS)).split(",")
                             if h.strip()),
+            specialists=tuple(n.strip() for n in text(SPECIALISTS).split(",") if n.strip())
+            if text(SPECIALISTS) else None,
+            prices_file=text(PRICES_FILE),
         )
         if bool(settings.slack_bot_token) != bool(settings.slack_channel):
             problems.append(f"{SLACK_BOT_TOKEN} and {SLACK_CHANNEL} go together: set both or neither")

@@ -14,3 +14,31 @@ def test_shared_contracts_import_no_heavy_sdk():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(filter(None, out.stdout.strip().split(",")))
+
+
+def test_the_router_and_the_specialist_registry_load_no_boto3_and_no_specialist():
+    loaded = _loaded_after(
+        "import sys, shared.router, shared.specialists, shared.runtime\n"
+        "assert not [m for m in sys.modules if m.startswith(('shared.cost', 'shared.analyzers', 'shared.tools'))]")
+    assert "boto3" not in loaded
+
+
+def test_the_cost_analyzer_builds_its_tools_without_importing_boto3():
+    loaded = _loaded_after(
+        "import sys\nfrom shared.settings import Settings\nfrom shared.specialists import load_parts\n"
+        "parts = load_parts('cost_analyzer', Settings(), {})\n"
+        "assert 'aws_idle_resources' in parts.tools and 'shared.tools.catalog' not in sys.modules")
+    assert "boto3" not in loaded
+
+
+def test_the_troubleshooter_loads_none_of_the_cost_analyzers_parts():
+    _loaded_after(
+        "import sys\nfrom shared.settings import Settings\nfrom shared.specialists import load_parts\n"
+        "load_parts('k8s_troubleshooter', Settings(), {})\n"
+        "assert not [m for m in sys.modules if m.startswith('shared.cost')]")

@@ -153,6 +153,18 @@ class LiveCluster:
                 break
         return items
 
+    def metrics(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]] | None:
+        """metrics.k8s.io readings (`pods` or `nodes`); None when the metrics API is not served here."""
+        resource = {"pods": "pods", "nodes": "nodes"}[kind]
+        check_namespace(namespace)
+        ns = f"/namespaces/{quote(namespace, safe='')}" if namespace and resource == "pods" else ""
+        try:
+            doc = self._get(f"/apis/metrics.k8s.io/v1beta1{ns}/{resource}")
+        except NotFound:
+            return None
+        item_kind = "PodMetrics" if resource == "pods" else "NodeMetrics"
+        return [{"kind": item_kind, "apiVersion": "metrics.k8s.io/v1beta1", **i} for i in doc.get("items") or []]
+
     def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False,
              tail_lines: int | None = None, since_seconds: int | None = None) -> str | None:
         query = {"container": check_container(container), "previous": "true" if previous else None,

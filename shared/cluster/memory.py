@@ -68,6 +68,15 @@ class InMemoryCluster:
             items.append(copy.deepcopy(obj))
         return items
 
+    def metrics(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]] | None:
+        """metrics.k8s.io readings (`pods` or `nodes`), as a snapshot's extra/metrics/ holds them; None: none held."""
+        resource = {"pods": "podmetrics", "nodes": "nodemetrics"}[kind]
+        held = self._objects.get(resource)
+        if held is None:
+            return None
+        return [copy.deepcopy(o) for (ns, _), o in sorted(held.items()) if not namespace or kind == "nodes"
+                or ns == namespace]
+
     def logs(
         self,
         namespace: str,

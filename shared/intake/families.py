@@ -106,8 +106,11 @@ _ALERT_FAMILIES: Final[dict[str, str]] = {
     "KubeQuotaAlmostFull": "quota",
     "KubePersistentVolumeFillingUp": "mount",
     "KubePersistentVolumeErrors": "mount",
-    "KubeMemoryOvercommit": "scheduling",
-    "KubeCPUOvercommit": "scheduling",
+    # Requests past what the cluster can hold with a node gone: a question of what is paid for (cost).
+    "KubeMemoryOvercommit": "cost",
+    "KubeCPUOvercommit": "cost",
+    "KubeCPUQuotaOvercommit": "cost",
+    "KubeMemoryQuotaOvercommit": "cost",
     "TargetDown": "service",
     "KubeContainerOOMKilled": "oom",
     "KubePodOOMKilled": "oom",
@@ -125,7 +128,7 @@ _WAITING_REASONS: Final[dict[str, str]] = {
     "ContainerCreating": "mount",
     "PodInitializing": "init_container",
 }
-_COST = re.compile(r"cost|spend|idle|overprovision|rightsiz", re.I)
+_COST = re.compile(r"cost|spend|idle|overprovision|rightsiz|budget|billing", re.I)
 _SECURITY = re.compile(r"falco|privileged|security|cve|vulnerab|rbac|intrusion|cryptomin", re.I)
 
 

@@ -110,3 +110,14 @@ def test_the_sink_binding_gives_k_sink_to_exactly_the_specialists(deployment: Ma
                 if labels_match(subject["selector"]["matchLabels"], s["metadata"].get("labels", {}))}
     assert selected == set(deployment.specialists())
     assert binding["spec"]["sink"]["ref"]["kind"] == "Broker"
+
+
+def test_every_registered_specialist_has_its_service_and_triggers_in_the_base(base: Manifests):
+    from shared.specialists import SPECIALISTS
+
+    deployed = {env_value(s, "KUBETRIAGE_FUNCTION") for s in base.specialists().values()}
+    assert set(SPECIALISTS) <= deployed
+    by_subscriber = _by_subscriber(base)
+    for name in SPECIALISTS:
+        filters = by_subscriber[f"kubetriage-{name.replace('_', '-')}"]
+        assert {f.get("specialist") for f in filters} == {name}

@@ -17,9 +17,9 @@ def _annotations(service):
     return service["spec"]["template"]["metadata"]["annotations"]
 
 
-def test_the_router_and_the_troubleshooter_are_deployed(base: Manifests):
+def test_the_router_the_troubleshooter_and_the_cost_analyzer_are_deployed(base: Manifests):
     functions = {env_value(s, "KUBETRIAGE_FUNCTION") for s in base.function_services().values()}
-    assert functions == {"router", "k8s_troubleshooter"}
+    assert functions == {"router", "k8s_troubleshooter", "cost_analyzer"}
 
 
 def test_every_function_runs_the_same_image_with_the_handle_target(deployment: Manifests):
@@ -35,8 +35,9 @@ def test_each_service_is_named_for_the_function_it_runs(deployment: Manifests):
         assert re.fullmatch(r"[a-z]([-a-z0-9]*[a-z0-9])?", name) and len(name) <= 63
 
 
-@pytest.mark.parametrize("name", ["router", "k8s_troubleshooter"],
-                         ids=["the router's source exists", "the troubleshooter's source exists"])
+@pytest.mark.parametrize("name", ["router", "k8s_troubleshooter", "cost_analyzer"],
+                         ids=["the router's source exists", "the troubleshooter's source exists",
+                              "the cost analyzer's source exists"])
 def test_every_deployed_function_has_a_handle_in_functions_dir(name):
     source = ROOT / "functions" / name / "main.py"
     assert source.is_file()

@@ -1,0 +1,50 @@
+"""What every cost analyzer reads the same way: the scope, the prices, the trigger's words."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from shared.analyzers.base import Evidence
+from shared.cost.prices import BUNDLED, Prices
+from shared.incident import Incident
+
+# Words that make a trigger about AWS spend rather than the cluster's own requests.
+AWS_WORDS: Final = re.compile(r"\b(aws|bill|budget|invoice|ebs|snapshots?|elastic ip|eip|load balancers?|elb|alb|"
+                              r"nlb|ec2|cost ?anomal\w*|spend|account)\b", re.I)
+
+
+def trigger_text(incident: Incident) -> str:
+    labels = " ".join(f"{k}={v}" for k, v in incident.labels.items())
+    return " ".join(filter(None, (incident.reason, incident.message, incident.question, labels)))
+
+
+def namespace_scope(incident: Incident) -> str | None:
+    """The namespace a trigger is about, or None for the whole cluster (overcommit alerts, AWS questions)."""
+    return incident.namespace or None
+
+
+def is_about_aws(incident: Incident) -> bool:
+    """AWS reads serve cluster-wide triggers and ones that speak of the bill, never one namespace's question."""
+    return not incident.namespace or bool(AWS_WORDS.search(trigger_text(incident)))
+
+
+def prices(evidence: Evidence) -> Prices:
+    read = getattr(evidence, "read", None)
+    table: Any = read("price_table") if read is not None else None
+    return Prices(table if isinstance(table, dict) else BUNDLED)
+
+
+def read_tool(evidence: Evidence, tool: str, **args: Any) -> Any:
+    """A specialist tool's data through the evidence (recorded like every read), None when it failed."""
+    read = getattr(evidence, "read", None)
+    return read(tool, args) if read is not None else None
+
+
+def failure(evidence: Evidence, tool: str, **args: Any) -> str | None:
+    why = getattr(evidence, "failed", None)
+    return why(tool, args) if why is not None else None
+
+
+def money(amount: float) -> str:
+    return f"${amount:,.2f}"

@@ -1,0 +1,102 @@
+"""Over-provisioned workloads: requests far above what the pods use (capacity paid for and idle)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from shared.analyzers.base import Evidence
+from shared.analyzers.facts import item, make_finding
+from shared.analyzers.quantities import format_bytes, format_cpu
+from shared.analyzers.strength import Strength
+from shared.cost.analyzers.common import namespace_scope, prices, read_tool
+from shared.cost.workloads import GIB, Workload, percent, workloads
+from shared.diagnosis import Finding
+from shared.incident import Incident
+from shared.tools.spec import ToolCall
+
+USED_SHARE: Final = 0.35  # at most this share of a request used: over-provisioned
+HEADROOM: Final = 1.5  # suggested request = usage x this (one reading is not a week's peak)
+MIN_CPU_WASTE: Final = 0.25  # cores
+MIN_MEMORY_WASTE: Final = 512 * 1024**2  # bytes
+MIN_CPU_FLOOR: Final = 0.05
+MIN_MEMORY_FLOOR: Final = 64 * 1024**2
+
+
+def _suggest(wl: Workload) -> tuple[float, float]:
+    """(cpu, memory) requests worth keeping for the whole workload: usage plus headroom, never above now."""
+    pods = max(len(wl.pods), 1)
+    cpu = min(wl.cpu_request, max(wl.cpu_used * HEADROOM, MIN_CPU_FLOOR * pods))
+    memory = min(wl.memory_request, max(wl.memory_used * HEADROOM, MIN_MEMORY_FLOOR * pods))
+    return cpu, memory
+
+
+def over_provisioned(wl: Workload) -> tuple[float, float] | None:
+    """(cpu waste, memory waste) when the workload is measured and requests far above its use, else None."""
+    if wl.measured_pods < len(wl.pods) or not wl.pods:
+        return None  # a pod without a reading could be the busy one
+    cpu, memory = _suggest(wl)
+    cpu_waste = wl.cpu_request - cpu if wl.cpu_used <= USED_SHARE * wl.cpu_request else 0.0
+    mem_waste = wl.memory_request - memory if wl.memory_used <= USED_SHARE * wl.memory_request else 0.0
+    cpu_waste = cpu_waste if cpu_waste >= MIN_CPU_WASTE else 0.0
+    mem_waste = mem_waste if mem_waste >= MIN_MEMORY_WASTE else 0.0
+    return (cpu_waste, mem_waste) if cpu_waste or mem_waste else None
+
+
+class OverProvisioned:
+    name = "cost_overprovisioned"
+    looks_for = "workloads whose requests are far above their usage (metrics.k8s.io)"
+
+    def handles(self, incident: Incident) -> bool:
+        return True
+
+    def first_tools(self, incident: Incident) -> list[ToolCall]:
+        ns = namespace_scope(incident)
+        return [ToolCall("list_resources", {"kind": "pods", **({"namespace": ns} if ns else {})}),
+                ToolCall("pod_usage", {"namespace": ns} if ns else {})]
+
+    def conclude(self, evidence: Evidence) -> Finding | None:
+        ns = namespace_scope(evidence.incident)
+        usage = read_tool(evidence, "pod_usage", namespace=ns)
+        if usage is None:
+            return None
+        table = prices(evidence)
+        wasted = []
+        for wl in workloads(evidence.list("pods", ns), usage):
+            waste = over_provisioned(wl)
+            if waste is not None:
+                wasted.append((table.requests(waste[0], waste[1] / GIB), wl, waste))
+        if not wasted:
+            return None
+        wasted.sort(key=lambda w: -w[0].monthly_usd)
+        total = sum(e.monthly_usd for e, _, _ in wasted)
+        top = wasted[0][1]
+        where = f"namespace {ns}" if ns else "the cluster"
+        evidence_items, recs, commands = [], [], []
+        for estimate, wl, (cpu_waste, mem_waste) in wasted[:8]:
+            cpu, memory = _suggest(wl)
+            evidence_items.append(item(
+                f"{wl.target} in {wl.namespace} ({len(wl.pods)} pod(s))",
+                f"requests {format_cpu(wl.cpu_request)} CPU / {format_bytes(wl.memory_request)}, uses "
+                f"{format_cpu(round(wl.cpu_used, 3))} / {format_bytes(wl.memory_used)} now "
+                f"({percent(wl.cpu_used, wl.cpu_request)}% / {percent(wl.memory_used, wl.memory_request)}%)"))
+            per_pod = max(len(wl.pods), 1)
+            recs.append(
+                f"Right-size {wl.target} in {wl.namespace}: requests of about {format_cpu(round(cpu / per_pod, 2))} "
+                f"CPU / {format_bytes(memory / per_pod)} per pod (usage x{HEADROOM:g}) would free "
+                f"{format_cpu(round(cpu_waste, 2))} CPU / {format_bytes(mem_waste)}: saving "
+                f"{estimate.text()}. Confirm the peak over a week first (one metrics-server reading is not a peak).")
+            commands.append(f"kubectl -n {wl.namespace} top pods")
+            commands.append(f"kubectl -n {wl.namespace} describe {wl.target}")
+        return make_finding(
+            "cost_overprovisioned",
+            f"{len(wasted)} workload(s) in {where} request far more than they use; {top.target} in "
+            f"{top.namespace} the most (about ${total:,.0f}/month of requested capacity idle, estimate)",
+            f"Requests reserve node capacity whether or not it is used: {top.target} requests "
+            f"{format_cpu(top.cpu_request)} CPU / {format_bytes(top.memory_request)} and uses "
+            f"{percent(top.cpu_used, top.cpu_request)}% / {percent(top.memory_used, top.memory_request)}% of it "
+            f"now, so the nodes that hold these requests are paid for and idle.",
+            evidence_items, recs, list(dict.fromkeys(commands)), Strength.STATE_SAYS, self.name,
+            confidence=0.8)
+
+
+ANALYZER: Final = OverProvisioned()

@@ -1,0 +1,95 @@
+"""The cost analyzer's rules planner: every analyzer that applies reports; the trigger's own concern first.
+
+Cost findings do not compete the way failure classes do: each says where money goes. The diagnosis is
+the finding that answers the trigger (its words name it: a bill that jumped, an idle volume), else the
+largest estimated saving; the other findings follow in its evidence and recommendations, so a person sees
+every saving found. Nothing found is said as such, with what was checked and what could not be read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+
+from shared.analyzers.base import Analyzer, Evidence
+from shared.analyzers.facts import item, make_finding
+from shared.analyzers.strength import Strength
+from shared.categories import HEALTHY
+from shared.cost.analyzers.common import trigger_text
+from shared.diagnosis import Finding
+
+log = logging.getLogger(__name__)
+_MONTHLY = re.compile(r"~\$([\d,]+(?:\.\d+)?)/month")
+
+
+def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Finding]:
+    """The findings, the one that answers the trigger first; a `healthy` verdict when none."""
+    from shared.planners.rules import StopReading
+
+    incident = evidence.incident
+    text = trigger_text(incident)
+    scored: list[tuple[tuple[bool, float, int], Finding]] = []
+    checked: list[str] = []
+    for order, (name, analyzer) in enumerate(analyzers.items()):
+        try:
+            if not analyzer.handles(incident):
+                continue
+            finding = analyzer.conclude(evidence)
+        except StopReading:
+            raise
+        except Exception:  # noqa: BLE001 - one bad analyzer must not cost the diagnosis
+            log.exception("cost analyzer failed", extra={"analyzer": name})
+            continue
+        checked.append(getattr(analyzer, "looks_for", name))
+        if finding is None:
+            continue
+        answers = getattr(analyzer, "answers", None)
+        asked = bool(answers is not None and answers.search(text))
+        scored.append(((asked, monthly_total(finding), -order), finding))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    findings = [f for _, f in scored]
+    if not findings:
+        return [_nothing_found(evidence, checked)]
+    return [_with_others(findings[0], findings[1:]), *findings[1:]]
+
+
+def monthly_total(finding: Finding) -> float:
+    """The estimated monthly amounts a finding's recommendations name, added up."""
+    return sum(float(m.group(1).replace(",", "")) for r in finding.recommendations for m in _MONTHLY.finditer(r))
+
+
+def _with_others(top: Finding, others: list[Finding]) -> Finding:
+    if not others:
+        return top
+    return replace(
+        top,
+        evidence=(*top.evidence, *(item(f"also found ({f.category})", f.summary) for f in others)),
+        recommendations=(*top.recommendations, *(r for f in others for r in f.recommendations)),
+        commands=tuple(dict.fromkeys((*top.commands, *(c for f in others for c in f.commands)))),
+    )
+
+
+def _unread(evidence: Evidence) -> list[str]:
+    results = getattr(evidence, "results", None) or {}
+    return [f"{r.tool}: {r.error}" for r in results.values() if not r.ok]
+
+
+def _nothing_found(evidence: Evidence, checked: list[str]) -> Finding:
+    incident = evidence.incident
+    where = f"namespace {incident.namespace}" if incident.namespace else "the cluster"
+    unread = _unread(evidence)
+    said = [item("checked", c) for c in checked] + [item("could not read", u) for u in unread]
+    caveat = (" Some reads failed, so this is only as good as what could be read: "
+              + "; ".join(unread[:3]) + ".") if unread else ""
+    return make_finding(
+        HEALTHY,
+        f"No cost waste or spend change found in {where}",
+        f"Checked {len(checked)} kind(s) of waste and spend in {where} and found none above the thresholds."
+        + caveat,
+        said,
+        ["Nothing to right-size now; look again when usage or the bill changes."],
+        [f"kubectl top pods -n {incident.namespace}" if incident.namespace else "kubectl top nodes"],
+        Strength.CONTEXT, "cost_planner", confidence=0.5 if unread else 0.7,
+    )

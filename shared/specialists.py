@@ -1,0 +1,61 @@
+"""The specialists that exist: one literal registry of where each one's analyzers and tools come from.
+
+Entries are import paths, not imports: the router reads the names without loading any specialist, and
+each function's cold start loads only its own analyzers and tools.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+
+@dataclass(frozen=True)
+class SpecialistParts:
+    """Where one specialist's parts live, as `module:attribute`.
+
+    `tools` names a dict of ToolSpec, or a function `(settings, environ) -> dict` for tools that need
+    configuration (the cost analyzer's AWS reads). `analyze` names the rules planner's entry point,
+    `(analyzers, evidence) -> list[Finding]`; empty means the troubleshooter's (shared.planners.rules).
+    """
+
+    analyzers: str
+    tools: str
+    analyze: str = ""
+
+
+SPECIALISTS: Final[dict[str, SpecialistParts]] = {
+    "k8s_troubleshooter": SpecialistParts("shared.analyzers:ANALYZERS", "shared.tools.catalog:TOOLS"),
+    "cost_analyzer": SpecialistParts("shared.cost.analyzers:ANALYZERS", "shared.cost.tools:build_tools",
+                                     "shared.cost.planner:analyze"),
+}
+DEFAULT: Final = "k8s_troubleshooter"  # takes what is routed to a specialist nobody runs
+
+
+def deployed(names: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The registered specialists, restricted to `names` when given; the default one first, always."""
+    chosen = [n for n in SPECIALISTS if names is None or n in names or n == DEFAULT]
+    return tuple(sorted(chosen, key=lambda n: n != DEFAULT))
+
+
+def _load(ref: str) -> Any:
+    module, _, attribute = ref.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    analyzers: Mapping[str, Any]
+    tools: Mapping[str, Any]
+    analyze: Callable[..., Any] | None
+
+
+def load_parts(name: str, settings: Any, environ: Mapping[str, str] | None) -> Loaded:
+    """Import one specialist's analyzers and tools (and only its own)."""
+    parts = SPECIALISTS[name]
+    tools = _load(parts.tools)
+    if callable(tools):
+        tools = tools(settings, environ or {})
+    return Loaded(_load(parts.analyzers), tools, _load(parts.analyze) if parts.analyze else None)
