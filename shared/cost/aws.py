@@ -27,6 +27,8 @@ class AwsReader:
         self._keys = {k: environ[v] for k, v in (("aws_access_key_id", "AWS_ACCESS_KEY_ID"),
                                                  ("aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"),
                                                  ("aws_session_token", "AWS_SESSION_TOKEN")) if environ.get(v)}
+        # No environment at all (a snapshot run from the command line): the cloud is not read.
+        self.configured = bool(environ)
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -48,6 +50,8 @@ class AwsReader:
         """One read; AWS's errors mapped to ours (refused, missing, worth retrying)."""
         if not operation.startswith(READ_PREFIXES):
             raise Forbidden(f"refused AWS operation {service}.{operation}: only describe, get and list are read")
+        if not self.configured:
+            raise Forbidden("AWS is not configured for this run (no environment given): AWS was not read")
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
         try:

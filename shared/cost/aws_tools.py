@@ -49,6 +49,8 @@ def cost_by(reader: AwsReader, args: Mapping[str, Any]) -> dict[str, Any]:
         bucket = current if day_start >= middle else previous
         for g in day.get("Groups") or []:
             key = "/".join(g.get("Keys") or ["(none)"])
+            if group["Type"] == "TAG":  # Cost Explorer writes a tag group as `key$value`, untagged as `key$`
+                key = key.split("$", 1)[-1] or f"(no {group['Key']} tag)"
             metric = (g.get("Metrics") or {}).get("UnblendedCost") or {}
             unit = metric.get("Unit", unit)
             bucket[key] = bucket.get(key, 0.0) + float(metric.get("Amount") or 0.0)
@@ -94,6 +96,7 @@ def idle_resources(reader: AwsReader, args: Mapping[str, Any]) -> dict[str, Any]
     old = [{"id": s.get("SnapshotId"), "size_gb": s.get("VolumeSize"), "age_days": _age_days(s.get("StartTime")),
             "volume": s.get("VolumeId"), "description": str(s.get("Description") or "")[:120]}
            for s in snapshots if (_age_days(s.get("StartTime")) or 0.0) >= age_limit]
+    old.sort(key=lambda s: -(s["size_gb"] or 0))  # the costliest first, before the list is cut
     idle_lbs = []
     for lb in reader.pages("elbv2", "describe_load_balancers", "LoadBalancers", token="Marker", out_token="NextMarker"):
         groups = reader.call("elbv2", "describe_target_groups", LoadBalancerArn=lb["LoadBalancerArn"]) \

@@ -128,7 +128,7 @@ _WAITING_REASONS: Final[dict[str, str]] = {
     "ContainerCreating": "mount",
     "PodInitializing": "init_container",
 }
-_COST = re.compile(r"cost|spend|idle|overprovision|rightsiz|budget|billing", re.I)
+_COST = re.compile(r"cost|spend|idle|overprovision|rightsiz|budget", re.I)
 _SECURITY = re.compile(r"falco|privileged|security|cve|vulnerab|rbac|intrusion|cryptomin", re.I)
 
 

@@ -35,3 +35,46 @@ def node(name: str, *, cpu: str = "4", memory: str = "16Gi", instance_type: str 
 def node_metrics(name: str, *, cpu: str, memory: str) -> dict[str, Any]:
     return {"kind": "NodeMetrics", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {"name": name},
             "timestamp": "2026-12-07T22:00:00Z", "window": "20s", "usage": {"cpu": cpu, "memory": memory}}
+
+
+def incident(namespace: str = "", question: str | None = None, reason: str = "ManualRequest", labels=None):
+    from shared.incident import Incident
+
+    source = "manual" if question is not None else "alertmanager"
+    return Incident("fp", source, "cost", reason, question or reason, "c", namespace,
+                    "Namespace" if namespace else "Cluster", namespace or "cluster", question=question,
+                    labels=labels or {})
+
+
+def evidence(inc, objects, environ=None, prices_file=None):
+    """Recorded evidence over in-memory objects, read through the cost analyzer's own tools."""
+    from shared.cluster.memory import InMemoryCluster
+    from shared.cost.tools import build_tools
+    from shared.evidence import RecordedEvidence
+    from shared.settings import Settings
+    from shared.tools.spec import ToolResult
+
+    cluster = InMemoryCluster(objects)
+    tools = build_tools(Settings(prices_file=prices_file), environ or {})
+
+    def run(call):
+        try:
+            return ToolResult(call.tool, call.args, ok=True, data=tools[call.tool].run(cluster, call.args))
+        except Exception as exc:  # noqa: BLE001 - a failed read is data, as in the executor
+            return ToolResult(call.tool, call.args, ok=False, error=f"{type(exc).__name__}: {exc}")
+
+    return RecordedEvidence(inc, run)
+
+
+def pv(name: str, *, size: str, phase: str, claim=None, storage_class: str = "gp3", reclaim: str = "Retain"):
+    spec = {"capacity": {"storage": size}, "storageClassName": storage_class,
+            "persistentVolumeReclaimPolicy": reclaim, "csi": {"driver": "ebs.csi.aws.com", "volumeHandle": f"vol-{name}"}}
+    if claim:
+        spec["claimRef"] = {"namespace": claim[0], "name": claim[1]}
+    return {"kind": "PersistentVolume", "apiVersion": "v1", "metadata": {"name": name}, "spec": spec,
+            "status": {"phase": phase}}
+
+
+def storage_class(name: str, volume_type: str):
+    return {"kind": "StorageClass", "apiVersion": "storage.k8s.io/v1", "metadata": {"name": name},
+            "provisioner": "ebs.csi.aws.com", "parameters": {"type": volume_type}}

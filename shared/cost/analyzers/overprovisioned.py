@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from shared.analyzers.base import Evidence
@@ -45,6 +46,7 @@ def over_provisioned(wl: Workload) -> tuple[float, float] | None:
 class OverProvisioned:
     name = "cost_overprovisioned"
     looks_for = "workloads whose requests are far above their usage (metrics.k8s.io)"
+    answers = re.compile(r"over-?provision\w*|right-?siz\w*|overcommit\w*|requests?|reserv\w*", re.I)
 
     def handles(self, incident: Incident) -> bool:
         return True
