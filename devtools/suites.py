@@ -15,7 +15,7 @@ from typing import Final
 
 # suite directory name -> the devtools package that renders it (render_suite(out_dir) -> [paths])
 SUITES: Final = {"bundled": "devtools.scenarios", "heldout": "devtools.heldout",
-                 "adversarial": "devtools.adversarial"}
+                 "adversarial": "devtools.adversarial", "cost": "devtools.cost_scenarios"}
 REQUIRED: Final = ("bundled", "heldout")
 
 

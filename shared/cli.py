@@ -102,11 +102,12 @@ def request_for(kind: str, payload: bytes) -> tuple[str, dict[str, str]]:
 
 def diagnose(
     settings: Settings, snapshot: str | Path | None, kind: str, payload: bytes, store: Any = None,
-    cluster: Any = None,
+    cluster: Any = None, environ: dict[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Run one trigger through router and troubleshooter in-process; the diagnoses and the router's reply.
+    """Run one trigger through router and specialists in-process; the diagnoses and the router's reply.
 
-    Against `snapshot`, or against `cluster` (a live one) when no snapshot is given.
+    Against `snapshot`, or against `cluster` (a live one) when no snapshot is given. `environ` is what the
+    specialists may read of the environment (the cost analyzer's AWS); None: no cloud is read.
     """
     from shared.runtime import build_local
 
@@ -123,7 +124,7 @@ def diagnose(
 
             store = SqliteStore(str(Path(tmp) / "state.sqlite3"))
         out = io.StringIO()
-        router, emitter = build_local(local, store, stream=out, as_json=True, cluster=cluster)
+        router, emitter = build_local(local, store, stream=out, as_json=True, cluster=cluster, environ=environ)
         path, headers = request_for(kind, payload)
         reply = router.handle(path, headers, payload)
         emitter.drain()

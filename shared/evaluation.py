@@ -46,7 +46,11 @@ def evaluate_scenario(settings: Settings, scenario: Path) -> dict[str, Any]:
         error = "no event.json, alert.json or ask.json"
     else:
         try:
-            diagnoses, reply = diagnose(settings, scenario, kind, (scenario / file).read_bytes())
+            from shared.cost.aws_state import scenario_aws
+
+            with scenario_aws(scenario) as aws_environ:  # extra/aws.json: a moto server for this scenario
+                diagnoses, reply = diagnose(settings, scenario, kind, (scenario / file).read_bytes(),
+                                            environ=aws_environ)
             found = diagnoses[0] if diagnoses else None
             if found is None:
                 error = f"no diagnosis (router said {reply.get('status')})"

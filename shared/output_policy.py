@@ -46,6 +46,13 @@ _NEVER: Final = frozenset({"sh", "bash", "zsh", "dash", "ash", "curl", "wget", "
                            "nc", "ncat", "socat", "sudo", "su", "eval", "exec", "rm", "dd", "mkfs", "chmod", "chown",
                            "base64", "openssl", "xargs", "tee", "ssh", "scp", "source", "--raw", "--kubeconfig",
                            "--token", "--server", "--as", "--as-group"})
+_AWS_READS: Final = ("describe-", "get-", "list-")
+_AWS_NAME: Final = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
+# The AWS CLI reaches only the account's own endpoint, and never reads a secret's value.
+_AWS_NEVER: Final = frozenset({"--endpoint-url", "--no-verify-ssl", "--ca-bundle", "get-secret-value",
+                               "get-parameter", "get-parameters", "get-parameters-by-path", "--with-decryption",
+                               "get-password-data", "get-login-password", "get-authorization-token",
+                               "get-session-token", "get-federation-token", "get-object"})
 _EVERYTHING: Final = frozenset({"--all", "-A", "--all-namespaces"})  # never in a suggested change
 _GLOBAL_FLAGS: Final = frozenset({"-n", "--namespace", "--context", "--cluster", "--user", "--request-timeout"})
 _PLACEHOLDER: Final = re.compile(r"<[A-Za-z0-9 _.:,/=-]{1,60}>")
@@ -170,6 +177,8 @@ def check_command(command: str) -> tuple[str | None, str]:
         else:
             stages[-1].append(token)
     first, filters = stages[0], stages[1:]
+    if first and first[0] == "aws":
+        return _check_aws(body, first, filters)
     if not first or first[0] != "kubectl":
         return None, "not a kubectl command"
     if any(not f or f[0] not in _FILTERS for f in filters):
@@ -188,6 +197,18 @@ def check_command(command: str) -> tuple[str | None, str]:
     if verb in _CHANGE_VERBS and (allowed is None or sub in allowed) and not _EVERYTHING & set(first):
         return CHANGE_MARK + body, ""
     return None, f"kubectl {verb or '?'} is neither a read nor a change a person may be asked to make"
+
+
+def _check_aws(body: str, first: list[str], filters: list[list[str]]) -> tuple[str | None, str]:
+    """An AWS CLI read (`aws <service> describe-|get-|list-…`), for the cost analyzer's confirmations."""
+    if any(not f or f[0] not in _FILTERS for f in filters):
+        return None, "piped into something other than a text filter"
+    words = [w.split("=", 1)[0].lower() for stage in [first, *filters] for w in stage]
+    if any(w in _NEVER or w in _AWS_NEVER for w in words):
+        return None, "runs a shell, a download, or points the AWS CLI elsewhere"
+    if len(first) < 3 or not _AWS_NAME.match(first[1]) or not first[2].startswith(_AWS_READS):
+        return None, "an AWS CLI command other than describe, get or list"
+    return body, ""
 
 
 def _verb(args: list[str]) -> tuple[str, list[str]]:

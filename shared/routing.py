@@ -12,7 +12,7 @@ SPECIALISTS: Final = ("k8s_troubleshooter", "cost_analyzer", "security_auditor")
 _BY_FAMILY: Final = {"cost": "cost_analyzer", "security": "security_auditor"}
 _QUESTION_RULES: Final = (
     (re.compile(r"\b(costs?|spend(ing)?|expensive|idle|over-?provision\w*|right-?siz\w*|waste|bills?|"
-                r"budget|savings?)\b", re.I),
+                r"budget|savings?|pay(ing|s)?|paid)\b", re.I),
      "cost_analyzer"),
     (re.compile(r"\b(secur|rbac|privileg|cve|vulnerab|exposed|compromis|root user|audit)", re.I),
      "security_auditor"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Final
@@ -10,6 +11,7 @@ from shared.cost.aws import AwsReader, tags_of, windows
 from shared.errors import InvalidInput
 from shared.tools.spec import ToolSpec
 
+_AMI_SNAPSHOT: Final = re.compile(r"Created by CreateImage|Auto-created snapshot for AMI|Copied for DestinationAmi")
 _GROUPS: Final = ("SERVICE", "LINKED_ACCOUNT", "REGION", "USAGE_TYPE")
 MAX_ITEMS: Final = 50
 
@@ -71,10 +73,22 @@ def _age_days(when: Any) -> float | None:
     return None
 
 
+def old_snapshots(reader: AwsReader, args: Mapping[str, Any]) -> dict[str, Any]:
+    """EBS snapshots this account owns older than `age_days`, the largest first (AMIs' own snapshots left out:
+    they are kept with their image)."""
+    age_limit = _days(args.get("age_days"), 90, 0, 3650, "age_days")
+    snapshots = reader.pages("ec2", "describe_snapshots", "Snapshots", OwnerIds=["self"], MaxResults=1000)
+    old = [{"id": s.get("SnapshotId"), "size_gb": s.get("VolumeSize"), "age_days": _age_days(s.get("StartTime")),
+            "volume": s.get("VolumeId"), "description": str(s.get("Description") or "")[:120]}
+           for s in snapshots if (_age_days(s.get("StartTime")) or 0.0) >= age_limit
+           and not _AMI_SNAPSHOT.search(str(s.get("Description") or ""))]
+    old.sort(key=lambda s: -(s["size_gb"] or 0))  # the costliest first, before the list is cut
+    return {"old_snapshots": old[:MAX_ITEMS], "snapshot_age_days": age_limit, "region": reader.region}
+
+
 def idle_resources(reader: AwsReader, args: Mapping[str, Any]) -> dict[str, Any]:
     """What is paid for and used by nothing: unattached volumes, free Elastic IPs, target-less load
-    balancers, stopped instances' volumes, snapshots older than `snapshot_age_days`."""
-    age_limit = _days(args.get("snapshot_age_days"), 90, 0, 3650, "snapshot_age_days")
+    balancers, stopped instances' volumes."""
     volumes = reader.pages("ec2", "describe_volumes", "Volumes")
     by_id = {v.get("VolumeId"): v for v in volumes}
     unattached = [{"id": v.get("VolumeId"), "size_gb": v.get("Size"), "type": v.get("VolumeType"),
@@ -92,11 +106,6 @@ def idle_resources(reader: AwsReader, args: Mapping[str, Any]) -> dict[str, Any]
                             "name": tags_of(inst).get("Name", ""),
                             "volumes": [{"id": v.get("VolumeId"), "size_gb": v.get("Size"), "type": v.get("VolumeType")}
                                         for v in vols if v]})
-    snapshots = reader.pages("ec2", "describe_snapshots", "Snapshots", OwnerIds=["self"])
-    old = [{"id": s.get("SnapshotId"), "size_gb": s.get("VolumeSize"), "age_days": _age_days(s.get("StartTime")),
-            "volume": s.get("VolumeId"), "description": str(s.get("Description") or "")[:120]}
-           for s in snapshots if (_age_days(s.get("StartTime")) or 0.0) >= age_limit]
-    old.sort(key=lambda s: -(s["size_gb"] or 0))  # the costliest first, before the list is cut
     idle_lbs = []
     for lb in reader.pages("elbv2", "describe_load_balancers", "LoadBalancers", token="Marker", out_token="NextMarker"):
         groups = reader.call("elbv2", "describe_target_groups", LoadBalancerArn=lb["LoadBalancerArn"]) \
@@ -110,8 +119,7 @@ def idle_resources(reader: AwsReader, args: Mapping[str, Any]) -> dict[str, Any]
             idle_lbs.append({"name": lb.get("LoadBalancerName"), "type": lb.get("Type", "application"),
                              "dns": lb.get("DNSName"), "target_groups": len(groups)})
     return {"unattached_volumes": unattached[:MAX_ITEMS], "unassociated_elastic_ips": free_ips[:MAX_ITEMS],
-            "stopped_instances": stopped[:MAX_ITEMS], "old_snapshots": old[:MAX_ITEMS],
-            "snapshot_age_days": age_limit, "idle_load_balancers": idle_lbs[:MAX_ITEMS],
+            "stopped_instances": stopped[:MAX_ITEMS], "idle_load_balancers": idle_lbs[:MAX_ITEMS],
             "region": reader.region}
 
 
@@ -140,11 +148,15 @@ def aws_tools(reader: AwsReader) -> tuple[ToolSpec, ...]:
         ToolSpec(
             name="aws_idle_resources",
             description=("AWS resources paid for and used by nothing: unattached EBS volumes, unassociated "
-                         "Elastic IPs, load balancers with no healthy target, stopped instances' volumes, old "
-                         "snapshots."),
-            parameters={"type": "object", "properties": {
-                "snapshot_age_days": {"type": "integer", "minimum": 0, "maximum": 3650, "default": 90}}},
+                         "Elastic IPs, load balancers with no healthy target, stopped instances' volumes."),
+            parameters={"type": "object", "properties": {}},
             run=lambda _cluster, args: idle_resources(reader, args)),
+        ToolSpec(
+            name="aws_old_snapshots",
+            description="EBS snapshots this account owns older than age_days, largest first (not AMIs' own).",
+            parameters={"type": "object", "properties": {
+                "age_days": {"type": "integer", "minimum": 0, "maximum": 3650, "default": 90}}},
+            run=lambda _cluster, args: old_snapshots(reader, args)),
         ToolSpec(
             name="aws_ec2_by_type",
             description="EC2 instances counted by instance type and state.",

@@ -16,7 +16,7 @@ from dataclasses import replace
 from shared.analyzers.base import Analyzer, Evidence
 from shared.analyzers.facts import item, make_finding
 from shared.analyzers.strength import Strength
-from shared.categories import HEALTHY
+from shared.categories import HEALTHY, UNKNOWN
 from shared.cost.analyzers.common import trigger_text
 from shared.diagnosis import Finding
 
@@ -32,10 +32,15 @@ def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Findi
     text = trigger_text(incident)
     scored: list[tuple[tuple[bool, float, int], Finding]] = []
     checked: list[str] = []
+    unanswered: list[str] = []  # what the trigger asked about and could not be read
+    results = getattr(evidence, "results", None)
     for order, (name, analyzer) in enumerate(analyzers.items()):
+        answers = getattr(analyzer, "answers", None)
+        asked = bool(answers is not None and answers.search(text))
         try:
             if not analyzer.handles(incident):
                 continue
+            before = set(results or ())
             finding = analyzer.conclude(evidence)
         except StopReading:
             raise
@@ -44,14 +49,15 @@ def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Findi
             continue
         checked.append(getattr(analyzer, "looks_for", name))
         if finding is None:
+            failed = [r for k, r in (results or {}).items() if k not in before and not r.ok]
+            if asked and failed:
+                unanswered.append(f"{getattr(analyzer, 'looks_for', name)} ({failed[0].tool}: {failed[0].error})")
             continue
-        answers = getattr(analyzer, "answers", None)
-        asked = bool(answers is not None and answers.search(text))
         scored.append(((asked, monthly_total(finding), -order), finding))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     findings = [f for _, f in scored]
     if not findings:
-        return [_nothing_found(evidence, checked)]
+        return [_not_read(evidence, unanswered) if unanswered else _nothing_found(evidence, checked)]
     return [_with_others(findings[0], findings[1:]), *findings[1:]]
 
 
@@ -74,6 +80,20 @@ def _with_others(top: Finding, others: list[Finding]) -> Finding:
 def _unread(evidence: Evidence) -> list[str]:
     results = getattr(evidence, "results", None) or {}
     return [f"{r.tool}: {r.error}" for r in results.values() if not r.ok]
+
+
+def _not_read(evidence: Evidence, unanswered: list[str]) -> Finding:
+    """The trigger asked about something that could not be read: say so, never `healthy`."""
+    where = f"namespace {evidence.incident.namespace}" if evidence.incident.namespace else "the cluster"
+    return make_finding(
+        UNKNOWN,
+        f"Could not read what the question is about for {where}: " + unanswered[0].split(" (")[0],
+        "The reads that would answer it failed, so nothing can be said either way: " + "; ".join(unanswered)
+        + ". For AWS: give the cost analyzer AWS credentials (IRSA or Pod Identity with ce:GetCostAndUsage, "
+        "ec2:Describe*, elasticloadbalancing:Describe*); for usage: install metrics-server.",
+        [item("could not read", u) for u in unanswered],
+        ["Fix the access named above and ask again."],
+        ["kubectl top nodes"], Strength.CONTEXT, "cost_planner", confidence=0.2)
 
 
 def _nothing_found(evidence: Evidence, checked: list[str]) -> Finding:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from shared.cost.aws import AwsReader
-from shared.cost.aws_tools import cost_by, ec2_by_type, idle_resources
+from shared.cost.aws_tools import cost_by, ec2_by_type, idle_resources, old_snapshots
 from shared.errors import Forbidden
 from tests.cost.moto_fixtures import moto  # noqa: F401 - the fixture
 
@@ -30,15 +30,15 @@ STATE = {
 
 def test_idle_resources_are_found_and_what_is_in_use_is_not(moto):  # noqa: F811
     reader = AwsReader(moto.seed(STATE))
-    idle = idle_resources(reader, {"snapshot_age_days": 90})
+    idle = idle_resources(reader, {})
     assert [(v["size_gb"], v["tags"]) for v in idle["unattached_volumes"]] == [
         (500, {"kubernetes.io/created-for/pvc/name": "data-old-0"})]
     assert len(idle["unassociated_elastic_ips"]) == 1
     assert [lb["name"] for lb in idle["idle_load_balancers"]] == ["old-alb"]
     (stopped,) = idle["stopped_instances"]
     assert stopped["name"] == "old-runner" and 300 in [v["size_gb"] for v in stopped["volumes"]]
-    assert idle["old_snapshots"] == []  # made today: not old
-    assert 50 in [s["size_gb"] for s in idle_resources(reader, {"snapshot_age_days": 0})["old_snapshots"]]
+    assert old_snapshots(reader, {"age_days": 90})["old_snapshots"] == []  # made today: not old
+    assert [s["size_gb"] for s in old_snapshots(reader, {"age_days": 0})["old_snapshots"]] == [50]  # no AMI's
     ops = moto.operations()
     assert ops and all(method in ("GET", "POST") and READ.match(op) for method, op in ops), ops
     assert {"DescribeVolumes", "DescribeAddresses", "DescribeInstances", "DescribeSnapshots",

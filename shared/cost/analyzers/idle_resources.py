@@ -68,12 +68,15 @@ class IdleResources:
         return is_about_aws(incident)
 
     def first_tools(self, incident: Incident) -> list[ToolCall]:
-        return [ToolCall("aws_idle_resources", {"snapshot_age_days": SNAPSHOT_AGE_DAYS})]
+        return [ToolCall("aws_idle_resources", {}), ToolCall("aws_old_snapshots", {"age_days": SNAPSHOT_AGE_DAYS})]
 
     def conclude(self, evidence: Evidence) -> Finding | None:
-        idle = read_tool(evidence, "aws_idle_resources", snapshot_age_days=SNAPSHOT_AGE_DAYS)
+        idle = read_tool(evidence, "aws_idle_resources")
         if not isinstance(idle, dict):
             return None
+        snapshots = read_tool(evidence, "aws_old_snapshots", age_days=SNAPSHOT_AGE_DAYS)
+        if isinstance(snapshots, dict):  # a failed snapshot read leaves the rest of the answer standing
+            idle = {**idle, **snapshots}
         found = wasted(idle, prices(evidence))
         if not found:
             return None
