@@ -55,7 +55,11 @@ def run(repeats: int = 5) -> dict[str, Any]:
                     "object_name": "checkout-2bmbjrdtwc-ktrgv", "pod": "checkout-2bmbjrdtwc-ktrgv"}
         # Rounds interleave the floor and each function (a warm-up round first, not counted): the
         # machine's drift between measurements then moves all three alike, and the ratios stay honest.
-        functions = ("router", "k8s_troubleshooter")
+        # The cost analyzer answers a namespace question (no AWS words: its cluster side, boto3 never loaded).
+        cost_incident = {**incident, "family": "cost", "source": "manual", "reason": "ManualRequest",
+                         "object_kind": "Namespace", "object_name": "payments", "pod": None,
+                         "question": "what in namespace payments is over-provisioned?"}
+        functions = ("router", "k8s_troubleshooter", "cost_analyzer")
         times: dict[str, list[float]] = {"floor": [], **{n: [] for n in functions}}
         for i in range(repeats + 1):
             state = {**env, "KUBETRIAGE_STATE_DIR": tempfile.mkdtemp(dir=tmp)}
@@ -70,6 +74,11 @@ def run(repeats: int = 5) -> dict[str, Any]:
                     json.dumps({**incident, "investigation_id": f"inv-{ce_id}"}).encode(),
                     {**router_headers, "ce-id": ce_id, "ce-type": "io.kubetriage.investigation.requested",
                      "ce-specialist": "k8s_troubleshooter"}, state),
+                "cost_analyzer": _measure(
+                    ROOT / "functions/cost_analyzer/main.py",
+                    json.dumps({**cost_incident, "investigation_id": f"cost-{ce_id}"}).encode(),
+                    {**router_headers, "ce-id": ce_id, "ce-type": "io.kubetriage.investigation.requested",
+                     "ce-specialist": "cost_analyzer"}, state),
             }
             if i:
                 for name, seconds in runs.items():

@@ -28,6 +28,7 @@ from shared.cluster.memory import InMemoryCluster
 
 _PATH = re.compile(r"^/(?:api/(?P<cv>v1)|apis/(?P<g>[^/]+)/(?P<gv>[^/]+))"
                    r"(?:/namespaces/(?P<ns>[^/]+))?/(?P<res>[^/]+)(?:/(?P<name>[^/]+))?(?:/(?P<sub>[^/]+)(?P<rest>/.*)?)?$")
+_METRICS = re.compile(r"/apis/metrics\.k8s\.io/v1beta1(?:/namespaces/(?P<ns>[^/]+))?/(?P<res>pods|nodes)")
 SUBRESOURCE_REACHED = "subresource reached the API server"  # the body of an exec/proxy/... answer
 
 
@@ -150,6 +151,8 @@ class KubeApiServer:
                 for res, (kind, api, shorts) in RESOURCES.items() if api == group_version]
                 + ([{"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]}]
                    if group_version == "v1" else [])}, False
+        if metrics := _METRICS.fullmatch(path):
+            return self._metrics(metrics.group("res"), metrics.group("ns") and unquote(metrics.group("ns")))
         m = _PATH.match(path)
         if not m or m.group("res") not in RESOURCES:
             return 404, _status(404, "NotFound", f"the server could not find the requested resource ({path})"), False
@@ -195,6 +198,15 @@ class KubeApiServer:
             return 200, found[0], False
         return 200, {"kind": "SecretList", "apiVersion": api, "metadata": {"resourceVersion": "1"},
                      "items": [{k: v for k, v in s.items() if k not in ("kind", "apiVersion")} for s in found]}, False
+
+    def _metrics(self, res: str, ns: str | None) -> tuple[int, Any, bool]:
+        """metrics.k8s.io as metrics-server serves it (404 when the cluster holds no readings: not installed)."""
+        found = self.cluster.metrics(res, ns)
+        if found is None:
+            return 404, _status(404, "NotFound", "the server could not find the requested resource"), False
+        kind = "PodMetricsList" if res == "pods" else "NodeMetricsList"
+        return 200, {"kind": kind, "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {},
+                     "items": [{k: v for k, v in i.items() if k not in ("kind", "apiVersion")} for i in found]}, False
 
     @staticmethod
     def _preferred(group: str) -> str:

@@ -165,7 +165,9 @@ def _cmd_diagnose(args: argparse.Namespace, settings: Settings) -> int:
             print(f"kubetriage: {exc}", file=sys.stderr)
             return 2
         print(f"kubetriage: reading {access.description} (read-only)", file=sys.stderr)
-    diagnoses, reply = diagnose(settings, args.snapshot, kind, payload, cluster=cluster)
+    # A live run reads AWS as this shell would (the cost analyzer); a snapshot run reads no cloud.
+    diagnoses, reply = diagnose(settings, args.snapshot, kind, payload, cluster=cluster,
+                                environ=None if args.snapshot else args.environ)
     if not diagnoses:
         print(f"kubetriage: no diagnosis: {_why_none(reply)}", file=sys.stderr)
         return 1

@@ -82,6 +82,11 @@ def _unread(evidence: Evidence) -> list[str]:
     return [f"{r.tool}: {r.error}" for r in results.values() if not r.ok]
 
 
+_ADVICE = (("(aws_", " For AWS: give the cost analyzer AWS credentials (IRSA or Pod Identity with "
+             "ce:GetCostAndUsage, ec2:Describe*, elasticloadbalancing:Describe*)."),
+           ("_usage:", " For usage: install metrics-server (kubectl top must work)."))
+
+
 def _not_read(evidence: Evidence, unanswered: list[str]) -> Finding:
     """The trigger asked about something that could not be read: say so, never `healthy`."""
     where = f"namespace {evidence.incident.namespace}" if evidence.incident.namespace else "the cluster"
@@ -89,8 +94,7 @@ def _not_read(evidence: Evidence, unanswered: list[str]) -> Finding:
         UNKNOWN,
         f"Could not read what the question is about for {where}: " + unanswered[0].split(" (")[0],
         "The reads that would answer it failed, so nothing can be said either way: " + "; ".join(unanswered)
-        + ". For AWS: give the cost analyzer AWS credentials (IRSA or Pod Identity with ce:GetCostAndUsage, "
-        "ec2:Describe*, elasticloadbalancing:Describe*); for usage: install metrics-server.",
+        + "." + "".join(advice for marker, advice in _ADVICE if any(marker in u for u in unanswered)),
         [item("could not read", u) for u in unanswered],
         ["Fix the access named above and ask again."],
         ["kubectl top nodes"], Strength.CONTEXT, "cost_planner", confidence=0.2)

@@ -68,6 +68,9 @@ def _one(alert: Mapping[str, Any], payload: Mapping[str, Any], cluster: str) -> 
     where = subject_of_alert(name, labels, cluster)
     family = family_for_alert(name, labels)
     subject = subject_of(where.object_kind, where.object_name, where.workload_kind, where.workload)
+    if family == "cost" and where.object_kind in ("Cluster", "Namespace"):
+        # A cost alert names no object: a CPU overcommit and a budget alert are two questions, not one.
+        subject = f"{subject}/{name}"
     print_ = fingerprint(cluster, where.namespace, subject, where.container, family)
     dedupe = f"{alert.get('fingerprint', '')}|{alert.get('startsAt', '')}" if alert.get("fingerprint") else None
     if status != "firing":

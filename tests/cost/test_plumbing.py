@@ -53,3 +53,16 @@ def test_a_specialist_nobody_deploys_falls_back_to_the_troubleshooter(tmp_path):
     reply = _ask(router, emitter, {"namespace": "analytics", "question": "what is over-provisioned here?"})
     answer = reply.body["accepted"][0]
     assert answer["specialist"] == "k8s_troubleshooter" and "cost_analyzer is not deployed" in answer["why"]
+
+
+def test_two_cost_alerts_about_the_whole_cluster_are_two_incidents():
+    from devtools.scenarios.triggers import alert
+    from shared.intake.http import webhook_from_http
+
+    prints = set()
+    for name in ("KubeCPUOvercommit", "KubeMemoryOvercommit", "AWSBudgetThresholdExceeded", "CostAnomaly"):
+        _, payload = alert(name, {}, "summary", "description")
+        (incident,) = webhook_from_http(json.dumps(payload).encode(), "c").items
+        assert incident.family == "cost"
+        prints.add(incident.fingerprint)
+    assert len(prints) == 4

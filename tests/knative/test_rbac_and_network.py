@@ -17,7 +17,9 @@ def _expected_reader_rules() -> set[tuple[str, str, str]]:
             continue
         group = api_version.split("/")[0] if "/" in api_version else ""
         wanted |= {(group, resource, verb) for verb in READ_VERBS}
-    return wanted | {("", "pods/log", "get")}
+    # metrics.k8s.io: the cost analyzer's usage reads (shared/cost/metrics.py, LiveCluster.metrics).
+    metrics = {("metrics.k8s.io", resource, verb) for resource in ("pods", "nodes") for verb in ("get", "list")}
+    return wanted | metrics | {("", "pods/log", "get")}
 
 
 def _granted(role) -> set[tuple[str, str, str]]:
