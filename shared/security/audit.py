@@ -1,0 +1,87 @@
+"""A namespace's (or one workload's) security audit: every issue, what makes each dangerous here, ranked.
+
+Danger is contextual: a privileged pod or a shell-able pod whose service account can read Secrets
+is worse than one whose account can do nothing, so posture issues are raised a step when the
+workload's own account holds a dangerous permission, and the diagnosis says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from shared.security.images import audit_images
+from shared.security.issues import SecurityIssue, object_name, raise_severity
+from shared.security.network import audit_network
+from shared.security.posture import audit_pod_spec, is_by_design, workload_pod_spec
+from shared.security.rbac import RbacGraph, audit_rbac, subject_key
+
+WORKLOAD_KINDS: Final = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod")
+# The failure class a diagnosis takes from its most severe issue's check.
+CATEGORY_OF: Final = {
+    "cluster_admin_binding": "security_cluster_admin_binding",
+    "wildcard_rbac": "security_rbac_overprivileged",
+    "default_sa_bound": "security_rbac_overprivileged",
+    "privileged": "security_privileged_workload",
+    "added_capabilities": "security_privileged_workload",
+    "hostnetwork": "security_host_access", "hostpid": "security_host_access", "hostipc": "security_host_access",
+    "host_path": "security_host_access",
+    "runs_as_root": "security_runs_as_root", "may_run_as_root": "security_runs_as_root",
+    "privilege_escalation": "security_runs_as_root",
+    "image_latest": "security_image_policy", "registry_not_allowed": "security_image_policy",
+    "pull_policy_never": "security_image_policy",
+    "no_default_deny": "security_network_unrestricted", "policy_allows_all": "security_network_unrestricted",
+    "pods_without_policy": "security_network_unrestricted",
+}
+_RAISES_POSTURE: Final = ("can_get_secrets", "can_list_secrets", "can_create_pods_exec", "cluster_admin_binding",
+                          "can_escalate_roles", "can_bind_clusterroles", "can_impersonate_users")
+
+
+@dataclass(frozen=True)
+class Audit:
+    issues: tuple[SecurityIssue, ...]
+    by_design: tuple[str, ...]  # privileged by design, said and not reported
+    checked: tuple[str, ...]  # what was looked at, for an honest "nothing found"
+
+
+def category_of(issue: SecurityIssue) -> str:
+    if issue.check.startswith("can_"):
+        return "security_rbac_overprivileged"
+    return CATEGORY_OF.get(issue.check, "security_misconfiguration")
+
+
+def audit(
+    namespace: str | None,
+    workloads: Sequence[Mapping[str, Any]],
+    rbac: RbacGraph,
+    policies: Sequence[Mapping[str, Any]] = (),
+    pods: Sequence[Mapping[str, Any]] = (),
+    allowed_registries: Iterable[str] = (),
+) -> Audit:
+    rbac_issues = audit_rbac(rbac, [namespace] if namespace else None)
+    dangerous = {i.object: i for i in rbac_issues if i.check in _RAISES_POSTURE}
+    issues: list[SecurityIssue] = list(rbac_issues)
+    by_design: list[str] = []
+    for obj in workloads:
+        kind = obj.get("kind") or "?"
+        meta = obj.get("metadata") or {}
+        owner = object_name(obj, kind)
+        spec = workload_pod_spec(obj)
+        if is_by_design(meta.get("namespace"), meta.get("name", ""), meta.get("labels") or {}):
+            by_design.append(owner)
+            continue
+        account = subject_key("ServiceAccount", spec.get("serviceAccountName") or "default", meta.get("namespace"))
+        found = audit_pod_spec(owner, spec) + audit_images(owner, spec, allowed_registries)
+        risk = dangerous.get(account)
+        if risk is not None:
+            found = [replace(i, severity=raise_severity(i.severity), danger=(*i.danger, f"its service account "
+                     f"{account} {risk.danger[0] if risk.danger else 'is bound to cluster-admin'}"))
+                     if i.check in ("privileged", "host_path", "hostpid", "runs_as_root", "added_capabilities")
+                     else i for i in found]
+        issues += found
+    if namespace:
+        issues += audit_network(namespace, pods, policies)
+    checked = (f"RBAC bindings of {len(rbac.subjects())} subjects", f"{len(workloads)} workloads against the Pod "
+               "Security Standards", "image references", f"{len(policies)} network policies")
+    return Audit(tuple(sorted(issues, key=lambda i: (i.rank, i.object))), tuple(by_design), checked)

@@ -1,0 +1,158 @@
+"""RBAC as a graph: who can do what, through which bindings and (aggregated) roles.
+
+A subject (ServiceAccount, User, Group) is bound by RoleBindings and ClusterRoleBindings to Roles
+and ClusterRoles; a ClusterRole with an aggregationRule holds the rules of every ClusterRole its
+selectors match. `grants` answers "can this subject do this verb on this resource here, and through
+what?", which is what an auditor needs to say why something is dangerous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from shared.security.issues import SecurityIssue, object_name
+
+SYSTEM_PREFIXES: Final = ("system:",)  # the control plane's own subjects and roles: by design
+# What lets an account take over more than its own work (CIS 5.1.x; the Kubernetes RBAC good practices).
+DANGEROUS: Final[tuple[tuple[str, str, str, str], ...]] = (
+    # (verb, resource, what it means, severity)
+    ("get", "secrets", "read Secrets", "high"),
+    ("list", "secrets", "list (and so read) every Secret", "high"),
+    ("create", "pods/exec", "open a shell in pods", "high"),
+    ("create", "pods", "create pods (and so run as any account in the namespace, mount any Secret)", "medium"),
+    ("escalate", "roles", "grant itself permissions it lacks (escalate)", "critical"),
+    ("bind", "clusterroles", "bind any ClusterRole, cluster-admin included", "critical"),
+    ("impersonate", "users", "act as any user", "critical"),
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    binding: str  # Kind/ns/name of the binding
+    role: str  # Kind/ns/name of the role
+    namespace: str | None  # None: cluster-wide (a ClusterRoleBinding)
+    rule: Mapping[str, Any]
+
+
+def subject_key(kind: str, name: str, namespace: str | None = None) -> str:
+    return f"{kind}/{namespace}/{name}" if kind == "ServiceAccount" else f"{kind}/{name}"
+
+
+class RbacGraph:
+    def __init__(self, roles: Sequence[dict], cluster_roles: Sequence[dict], bindings: Sequence[dict],
+                 cluster_bindings: Sequence[dict]) -> None:
+        self._cluster_roles = {(r.get("metadata") or {}).get("name"): r for r in cluster_roles}
+        self._roles = {((r.get("metadata") or {}).get("namespace"), (r.get("metadata") or {}).get("name")): r
+                       for r in roles}
+        self._edges: dict[str, list[tuple[dict, str]]] = {}  # subject -> [(binding, kind)]
+        for kind, items in (("ClusterRoleBinding", cluster_bindings), ("RoleBinding", bindings)):
+            for binding in items:
+                ns = (binding.get("metadata") or {}).get("namespace")
+                for subject in binding.get("subjects") or []:
+                    key = subject_key(subject.get("kind", ""), subject.get("name", ""), subject.get("namespace") or ns)
+                    self._edges.setdefault(key, []).append((binding, kind))
+
+    def subjects(self) -> list[str]:
+        return sorted(self._edges)
+
+    def bindings_of(self, subject: str) -> list[tuple[dict, str]]:
+        return list(self._edges.get(subject, []))
+
+    def rules_of_role(self, ref: Mapping[str, Any], namespace: str | None) -> tuple[str, list[dict]]:
+        """A roleRef's name and its rules (aggregated ClusterRoles expanded)."""
+        name = ref.get("name", "")
+        if ref.get("kind") == "ClusterRole":
+            role = self._cluster_roles.get(name)
+            return f"ClusterRole/{name}", self._cluster_rules(role, set()) if role else []
+        role = self._roles.get((namespace, name))
+        return f"Role/{namespace}/{name}", list((role or {}).get("rules") or [])
+
+    def grants(self, subject: str) -> list[Grant]:
+        found = []
+        for binding, kind in self._edges.get(subject, []):
+            ns = (binding.get("metadata") or {}).get("namespace") if kind == "RoleBinding" else None
+            role, rules = self.rules_of_role(binding.get("roleRef") or {}, ns)
+            found += [Grant(object_name(binding, kind), role, ns, rule) for rule in rules]
+        return found
+
+    def can(self, subject: str, verb: str, resource: str, namespace: str | None = None) -> list[Grant]:
+        """The grants that allow `verb` on `resource` ("pods/exec" for a subresource) in `namespace`."""
+        return [g for g in self.grants(subject)
+                if (g.namespace is None or namespace is None or g.namespace == namespace) and _allows(g.rule, verb,
+                                                                                                      resource)]
+
+    def _cluster_rules(self, role: dict, seen: set[str]) -> list[dict]:
+        name = (role.get("metadata") or {}).get("name", "")
+        if name in seen:
+            return []
+        seen.add(name)
+        rules = list(role.get("rules") or [])
+        for selector in (role.get("aggregationRule") or {}).get("clusterRoleSelectors") or []:
+            wanted = selector.get("matchLabels") or {}
+            for other in self._cluster_roles.values():
+                labels = (other.get("metadata") or {}).get("labels") or {}
+                if other is not role and wanted and all(labels.get(k) == v for k, v in wanted.items()):
+                    rules += self._cluster_rules(other, seen)
+        return rules
+
+
+_GROUP_OF: Final = {"roles": "rbac.authorization.k8s.io", "clusterroles": "rbac.authorization.k8s.io"}
+
+
+def _allows(rule: Mapping[str, Any], verb: str, resource: str) -> bool:
+    if rule.get("nonResourceURLs"):
+        return False
+    verbs = rule.get("verbs") or []
+    resources = rule.get("resources") or []
+    groups = rule.get("apiGroups") or [""]
+    group = _GROUP_OF.get(resource, "")  # pods, pods/exec, secrets, users: the core group
+    return ("*" in verbs or verb in verbs) and ("*" in resources or resource in resources) and (
+        "*" in groups or group in groups)
+
+
+def is_system(name: str) -> bool:
+    return name.startswith(SYSTEM_PREFIXES)
+
+
+def audit_rbac(graph: RbacGraph, namespaces: Iterable[str] | None = None) -> list[SecurityIssue]:
+    """Bindings to cluster-admin, wildcards, accounts that can read Secrets, exec, create pods or escalate."""
+    scope = set(namespaces) if namespaces is not None else None
+    issues: list[SecurityIssue] = []
+    for subject in graph.subjects():
+        kind, _, rest = subject.partition("/")
+        ns = rest.split("/")[0] if kind == "ServiceAccount" else None
+        if is_system(rest) or (scope is not None and ns not in scope and ns is not None):
+            continue
+        for binding, binding_kind in graph.bindings_of(subject):
+            ref = binding.get("roleRef") or {}
+            if ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
+                issues.append(SecurityIssue(
+                    "cluster_admin_binding", "critical", subject,
+                    f"{object_name(binding, binding_kind)} binds {subject} to ClusterRole/cluster-admin",
+                    "CIS Kubernetes Benchmark 5.1.1 (cluster-admin only where required)",
+                    f"Replace {object_name(binding, binding_kind)} with a Role granting only what {subject} needs"))
+        for grant in graph.grants(subject):
+            wildcard = "*" in (grant.rule.get("verbs") or []) and "*" in (grant.rule.get("resources") or [])
+            if wildcard and grant.role != "ClusterRole/cluster-admin":
+                issues.append(SecurityIssue(
+                    "wildcard_rbac", "high", subject, f"{grant.role} (via {grant.binding}) allows verbs * on *",
+                    "CIS Kubernetes Benchmark 5.1.3 (minimize wildcard use in Roles and ClusterRoles)",
+                    f"List the verbs and resources {subject} needs in {grant.role}"))
+        for verb, resource, meaning, severity in DANGEROUS:
+            grants = graph.can(subject, verb, resource)
+            if grants and not any(i.object == subject and i.check == "cluster_admin_binding" for i in issues):
+                where = "cluster-wide" if any(g.namespace is None for g in grants) else f"in {grants[0].namespace}"
+                issues.append(SecurityIssue(
+                    f"can_{verb}_{resource.replace('/', '_')}", severity, subject,
+                    f"{subject} can {verb} {resource} {where} through {grants[0].role} ({grants[0].binding})",
+                    "CIS Kubernetes Benchmark 5.1.2-5.1.8 (least privilege)",
+                    f"Remove {verb} on {resource} from {grants[0].role} unless {subject} needs to {meaning}",
+                    (f"it can {meaning}",)))
+        if kind == "ServiceAccount" and rest.endswith("/default") and graph.grants(subject):
+            issues.append(SecurityIssue(
+                "default_sa_bound", "medium", subject, f"{subject} has bindings: every pod without its own "
+                "service account in the namespace gets them", "CIS Kubernetes Benchmark 5.1.5 (default service "
+                "accounts are not actively used)", f"Give the workloads their own ServiceAccount and unbind {subject}"))
+    return issues
