@@ -32,9 +32,14 @@ RESOURCES: Final[dict[str, tuple[str, str, tuple[str, ...]]]] = {
     "endpointslices": ("EndpointSlice", "discovery.k8s.io/v1", ()),
     "storageclasses": ("StorageClass", "storage.k8s.io/v1", ("sc",)),
     "poddisruptionbudgets": ("PodDisruptionBudget", "policy/v1", ("pdb",)),
+    # RBAC, for the security auditor's graph (read-only like everything else)
+    "roles": ("Role", "rbac.authorization.k8s.io/v1", ()),
+    "rolebindings": ("RoleBinding", "rbac.authorization.k8s.io/v1", ()),
+    "clusterroles": ("ClusterRole", "rbac.authorization.k8s.io/v1", ()),
+    "clusterrolebindings": ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", ()),
 }
 CLUSTER_SCOPED: Final[frozenset[str]] = frozenset(
-    {"nodes", "namespaces", "persistentvolumes", "storageclasses"}
+    {"nodes", "namespaces", "persistentvolumes", "storageclasses", "clusterroles", "clusterrolebindings"}
 )
 
 _ALIASES: dict[str, str] = {}

@@ -149,7 +149,7 @@ def audit_rbac(graph: RbacGraph, namespaces: Iterable[str] | None = None) -> lis
                     f"{subject} can {verb} {resource} {where} through {grants[0].role} ({grants[0].binding})",
                     "CIS Kubernetes Benchmark 5.1.2-5.1.8 (least privilege)",
                     f"Remove {verb} on {resource} from {grants[0].role} unless {subject} needs to {meaning}",
-                    (f"it can {meaning}",)))
+                    (f"can {meaning}",)))
         if kind == "ServiceAccount" and rest.endswith("/default") and graph.grants(subject):
             issues.append(SecurityIssue(
                 "default_sa_bound", "medium", subject, f"{subject} has bindings: every pod without its own "

@@ -1,0 +1,115 @@
+"""The security auditor's analyzer: read the namespace (or the cluster) and report what the audit finds.
+
+Every read goes through Evidence, so it is a recorded, checkpointed tool call like the
+troubleshooter's. What triggered it narrows the report: a binding event puts that binding first, a
+runtime alert (Falco) puts its pod first and says what its account can do; an audit request sweeps
+the namespace. Nothing found is said as such, with what was checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from shared.analyzers.base import Evidence
+from shared.analyzers.facts import make_finding
+from shared.analyzers.strength import Strength
+from shared.categories import HEALTHY
+from shared.diagnosis import EvidenceItem, Finding
+from shared.incident import Incident
+from shared.security.audit import Audit, audit, category_of
+from shared.security.issues import SecurityIssue
+from shared.security.rbac import RbacGraph
+from shared.tools.spec import ToolCall
+
+SHOWN: Final = 8
+_WORKLOADS: Final = ("deployments", "statefulsets", "daemonsets", "cronjobs")
+
+
+class SecurityAnalyzer:
+    name = "security_audit"
+
+    def __init__(self, allowed_registries: Sequence[str] = ()) -> None:
+        self._allowed = tuple(allowed_registries)
+
+    def handles(self, incident: Incident) -> bool:
+        return True  # the auditor's only analyzer: every incident routed here is an audit
+
+    def first_tools(self, incident: Incident) -> list[ToolCall]:
+        ns = incident.namespace or None
+        reads = [("roles", ns), ("rolebindings", ns), ("clusterroles", None), ("clusterrolebindings", None),
+                 ("networkpolicies", ns), ("pods", ns), *((kind, ns) for kind in _WORKLOADS)]
+        return [ToolCall("list_resources", {k: v for k, v in (("kind", kind), ("namespace", n)) if v})
+                for kind, n in reads]
+
+    def conclude(self, evidence: Evidence) -> Finding | None:
+        inc = evidence.incident
+        ns = inc.namespace or None
+        graph = RbacGraph(evidence.list("roles", ns), evidence.list("clusterroles"), evidence.list("rolebindings", ns),
+                          evidence.list("clusterrolebindings"))
+        pods = evidence.list("pods", ns)
+        owned = [p for p in pods if not (p.get("metadata") or {}).get("ownerReferences")]
+        workloads = [w for kind in _WORKLOADS for w in evidence.list(kind, ns)] + owned
+        result = audit(ns, workloads, graph, evidence.list("networkpolicies", ns) if ns else (), pods, self._allowed)
+        issues = _focus(result.issues, inc)
+        return _finding(inc, result, issues)
+
+
+def _focus(issues: Sequence[SecurityIssue], inc: Incident) -> list[SecurityIssue]:
+    """The trigger's own object first (the binding an event named, the pod a Falco alert names)."""
+    named = {f"{inc.object_kind}/{inc.namespace}/{inc.object_name}", f"{inc.object_kind}/{inc.object_name}"}
+    if inc.pod:
+        named.add(f"Pod/{inc.namespace}/{inc.pod}")
+    if inc.workload_kind and inc.workload:
+        named.add(f"{inc.workload_kind}/{inc.namespace}/{inc.workload}")
+    first = [i for i in issues if i.object in named or any(n in i.evidence for n in named if "/" in n)]
+    return first + [i for i in issues if i not in first]
+
+
+def _finding(inc: Incident, result: Audit, issues: Sequence[SecurityIssue]) -> Finding:
+    where = f"namespace {inc.namespace}" if inc.namespace else "the cluster"
+    checked = "; ".join(result.checked)
+    by_design = (f" Privileged by design and not reported: {', '.join(result.by_design)}."
+                 if result.by_design else "")
+    if not issues:
+        return make_finding(
+            HEALTHY, f"No security findings in {where}", f"Checked {checked}: nothing breaks the Pod Security "
+            f"Standards, no binding grants more than its role needs, images are pinned.{by_design}",
+            [EvidenceItem("checked", checked)], [], [f"kubectl get rolebindings,networkpolicies -n {inc.namespace}"
+                                                    if inc.namespace else "kubectl get clusterrolebindings"],
+            Strength.STATE_SAYS, SecurityAnalyzer.name)
+    top = issues[0]
+    counts = {s: sum(1 for i in issues if i.severity == s) for s in ("critical", "high", "medium", "low")}
+    tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    danger = f" What makes it dangerous here: {'; '.join(top.danger)}." if top.danger else ""
+    root = (f"{top.object}: {top.evidence}. This breaks {top.rule}.{danger} {len(issues)} findings in {where} "
+            f"({tally}).{by_design}")
+    evidence = [EvidenceItem(f"{i.severity} · {i.object} · {i.check}",
+                             f"{i.evidence} (breaks {i.rule})" + (f"; {'; '.join(i.danger)}" if i.danger else ""))
+                for i in issues[:SHOWN]]
+    recommendations = list(dict.fromkeys(f"[{i.severity}] {i.fix}" for i in issues[:SHOWN]))
+    return make_finding(category_of(top), f"{top.severity.capitalize()}: {top.check.replace('_', ' ')} on "
+                        f"{top.object} ({tally} in {where})", root, evidence, recommendations,
+                        _commands(inc, issues[:SHOWN]), Strength.STATE_SAYS, SecurityAnalyzer.name)
+
+
+def _commands(inc: Incident, issues: Sequence[SecurityIssue]) -> list[str]:
+    """Read-only commands that show each issue to a person (never a fix: those are text)."""
+    commands: list[str] = []
+    for issue in issues:
+        kind, _, rest = issue.object.partition("/")
+        if kind == "ServiceAccount":
+            ns, _, name = rest.partition("/")
+            commands.append(f"kubectl auth can-i --list --as=system:serviceaccount:{ns}:{name}")
+        elif kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Pod"):
+            ns, _, name = rest.partition("/")
+            commands.append(f"kubectl -n {ns} get {kind.lower()} {name} -o yaml")
+        elif kind == "Namespace":
+            commands.append(f"kubectl -n {rest} get networkpolicies")
+    return list(dict.fromkeys(commands))[:6] or [f"kubectl get rolebindings -n {inc.namespace}"]
+
+
+def analyzers(settings: Any = None) -> dict[str, SecurityAnalyzer]:
+    """The auditor's registry (one analyzer: the audit), with the registry allow-list from settings."""
+    allowed = tuple(getattr(settings, "allowed_registries", ()) or ())
+    return {"security_audit": SecurityAnalyzer(allowed)}
