@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from shared.errors import InvalidInput
 from shared.incident import Incident
-from shared.intake import Noise, Resolved
+from shared.intake import Noise, Resolved, falco
 from shared.intake.alert_subject import subject_of_alert
 from shared.intake.families import family_for_alert
 from shared.intake.fingerprint import fingerprint, subject_of
@@ -34,6 +34,8 @@ def incidents_from_webhook(payload: Any, cluster: str) -> list[Incident | Noise 
     if str(payload.get("version", "4")) != "4":
         problems.append(f"version must be \"4\", got {payload.get('version')!r}")
     alerts = payload.get("alerts")
+    if isinstance(alerts, list):
+        alerts = [falco.normalize(a) for a in alerts]  # falcosidekick sends no alertname
     if not isinstance(alerts, list):
         problems.append("alerts must be a list")
         alerts = []

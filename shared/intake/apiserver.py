@@ -11,6 +11,7 @@ from shared.incident import Incident
 from shared.intake import Noise
 from shared.intake.families import family_for_event, is_noise_reason
 from shared.intake.fingerprint import fingerprint, subject_of
+from shared.intake.rbac_events import BINDING_KINDS, incident_from_binding
 from shared.intake.workload_names import workload_from_owner, workload_from_pod_name
 
 ADD: Final = "dev.knative.apiserver.resource.add"
@@ -28,6 +29,8 @@ def incident_from_event(attrs: Mapping[str, str], data: Any, cluster: str) -> In
         return Noise("the Event was deleted (expired); nothing new happened")
     if not isinstance(data, Mapping):
         raise InvalidInput("data must be a core/v1 Event object")
+    if data.get("kind") in BINDING_KINDS:  # ApiServerSource watching RBAC (mode Resource): a security event
+        return incident_from_binding(str(attrs.get("type") or ""), data, cluster)
     if data.get("kind") not in (None, "Event"):
         raise InvalidInput(f"data.kind must be Event, got {data.get('kind')!r}")
     obj = data.get("involvedObject") or data.get("regarding")
