@@ -109,7 +109,7 @@ def _commands(inc: Incident, issues: Sequence[SecurityIssue]) -> list[str]:
     return list(dict.fromkeys(commands))[:6] or [f"kubectl get rolebindings -n {inc.namespace}"]
 
 
-def analyzers(settings: Any = None) -> dict[str, SecurityAnalyzer]:
-    """The auditor's registry (one analyzer: the audit), with the registry allow-list from settings."""
+def build_analyzers(settings: Any = None) -> dict[str, SecurityAnalyzer]:
+    """The auditor's registry (one analyzer: the audit), with the image registry allow-list from settings."""
     allowed = tuple(getattr(settings, "allowed_registries", ()) or ())
     return {"security_audit": SecurityAnalyzer(allowed)}
