@@ -52,6 +52,8 @@ class SecurityAnalyzer:
         workloads = [w for kind in _WORKLOADS for w in evidence.list(kind, ns)] + owned
         result = audit(ns, workloads, graph, evidence.list("networkpolicies", ns) if ns else (), pods, self._allowed)
         issues = _focus(result.issues, inc)
+        if inc.reason.startswith("Falco ") and inc.pod:
+            return _runtime_finding(inc, pods, graph, issues)
         return _finding(inc, result, issues)
 
 
@@ -64,6 +66,36 @@ def _focus(issues: Sequence[SecurityIssue], inc: Incident) -> list[SecurityIssue
         named.add(f"{inc.workload_kind}/{inc.namespace}/{inc.workload}")
     first = [i for i in issues if i.object in named or any(n in i.evidence for n in named if "/" in n)]
     return first + [i for i in issues if i not in first]
+
+
+def _runtime_finding(inc: Incident, pods: Sequence[dict[str, Any]], graph: RbacGraph,
+                     issues: Sequence[SecurityIssue]) -> Finding:
+    """A runtime alert (Falco) about a pod: what happened, and what the pod's account could do with it."""
+    rule = inc.reason.removeprefix("Falco ")
+    pod = next((p for p in pods if (p.get("metadata") or {}).get("name") == inc.pod), None)
+    account = ((pod or {}).get("spec") or {}).get("serviceAccountName") or "default"
+    subject = f"ServiceAccount/{inc.namespace}/{account}"
+    powers = [i for i in issues if i.object == subject and i.check.startswith(("can_", "cluster_admin"))]
+    reach = "; ".join(i.evidence for i in powers) or f"{subject} holds no dangerous permission"
+    where = f"Pod/{inc.namespace}/{inc.pod}"
+    alive = "the pod still runs" if pod else "the pod no longer exists (look for a replacement and the node's logs)"
+    evidence = [EvidenceItem(f"falco · {where}", inc.message), EvidenceItem(f"rbac · {subject}", reach)]
+    evidence += [EvidenceItem(f"{i.severity} · {i.object} · {i.check}", i.evidence) for i in issues[:4]
+                 if i not in powers]
+    return make_finding(
+        "security_runtime_alert", f"Falco: {rule} in {where}" + (" whose account can " + powers[0].danger[0]
+                                                                 .removeprefix("can ") if powers and powers[0].danger
+                                                                 else ""),
+        f"Falco reports '{rule}' in {where} ({inc.message}). {alive}. What the pod could reach: {reach}.",
+        evidence,
+        ["Find who opened it: the API audit log (pods/exec by user), the node's Falco output for the process tree",
+         f"If it was not a person on call, isolate the pod (a deny-all NetworkPolicy on its labels) and rotate what "
+         f"{subject} can read",
+         *(f"[{i.severity}] {i.fix}" for i in powers[:3])],
+        [f"kubectl -n {inc.namespace} get pod {inc.pod} -o yaml",
+         f"kubectl auth can-i --list --as=system:serviceaccount:{inc.namespace}:{account}",
+         f"kubectl -n {inc.namespace} get events --field-selector involvedObject.name={inc.pod}"],
+        Strength.STATE_SAYS, SecurityAnalyzer.name)
 
 
 def _finding(inc: Incident, result: Audit, issues: Sequence[SecurityIssue]) -> Finding:

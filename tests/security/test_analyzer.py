@@ -88,3 +88,15 @@ def test_every_suggested_command_only_reads():
     assert finding.commands
     assert all(c.startswith(("kubectl auth can-i", "kubectl -n")) and " get " in c or "can-i" in c
                for c in finding.commands)
+
+
+def test_a_falco_shell_alert_says_what_the_pods_account_could_reach():
+    pod = obj("Pod", "checkout-7c9d8-x2x4q", "payments", spec={"serviceAccountName": "app", "containers": [
+        {"name": "checkout", "image": "registry.acme.io/app:1.4.2", "securityContext": SAFE_SC}]},
+        metadata={"ownerReferences": [{"kind": "ReplicaSet", "name": "checkout-7c9d8"}]})
+    finding = _audit([_deploy("checkout"), pod, DENY, READER, BIND_READER], object_kind="Pod",
+                     object_name="checkout-7c9d8-x2x4q", pod="checkout-7c9d8-x2x4q",
+                     reason="Falco Terminal shell in container", message="A shell was spawned (user=root bash)")
+    assert finding.category == "security_runtime_alert"
+    assert "Terminal shell in container" in finding.summary and "Secret" in finding.summary
+    assert "ServiceAccount/payments/app" in finding.root_cause
