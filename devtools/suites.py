@@ -15,7 +15,8 @@ from typing import Final
 
 # suite directory name -> the devtools package that renders it (render_suite(out_dir) -> [paths])
 SUITES: Final = {"bundled": "devtools.scenarios", "heldout": "devtools.heldout",
-                 "adversarial": "devtools.adversarial", "cost": "devtools.cost_scenarios"}
+                 "adversarial": "devtools.adversarial", "cost": "devtools.cost_scenarios",
+                 "security": "devtools.security_scenarios"}
 REQUIRED: Final = ("bundled", "heldout")
 
 

@@ -45,6 +45,7 @@ MODEL_REQUESTS_PER_MIN: Final = "KUBETRIAGE_MODEL_REQUESTS_PER_MIN"  # shared by
 MODEL_TOKENS_PER_MIN: Final = "KUBETRIAGE_MODEL_TOKENS_PER_MIN"
 SPECIALISTS: Final = "KUBETRIAGE_SPECIALISTS"  # the specialists deployed here (default: every one)
 PRICES_FILE: Final = "KUBETRIAGE_PRICES_FILE"  # the cost analyzer's price table, over the bundled one
+ALLOWED_REGISTRIES: Final = "KUBETRIAGE_ALLOWED_REGISTRIES"  # the security auditor's image allow-list
 DOC_HOSTS: Final = "KUBETRIAGE_DOC_HOSTS"  # hosts (and their subdomains) a diagnosis may link to
 DEFAULT_DOC_HOSTS: Final = ("kubernetes.io", "docs.aws.amazon.com", "cloud.google.com", "learn.microsoft.com",
                             "docs.docker.com", "helm.sh")
@@ -86,6 +87,7 @@ class Settings:
     kube_context: str | None = None
     model_skip_confidence: float = 0.85
     doc_hosts: tuple[str, ...] = DEFAULT_DOC_HOSTS
+    allowed_registries: tuple[str, ...] = ()  # empty: any registry; else images elsewhere are findings
     model_requests_per_min: int = 50
     model_tokens_per_min: int = 400_000
     specialists: tuple[str, ...] | None = None  # None: every registered specialist is deployed
@@ -171,6 +173,7 @@ class Settings:
             model_skip_confidence=float(number(MODEL_SKIP_CONFIDENCE, 0.85, float)),
             model_requests_per_min=int(number(MODEL_REQUESTS_PER_MIN, 50)),
             model_tokens_per_min=int(number(MODEL_TOKENS_PER_MIN, 400_000)),
+            allowed_registries=tuple(r.strip().lower() for r in (text(ALLOWED_REGISTRIES) or "").split(",") if r.strip()),
             doc_hosts=tuple(h.strip().lower() for h in (text(DOC_HOSTS) or ",".join(DEFAULT_DOC_HOSTS)).split(",")
                             if h.strip()),
             specialists=tuple(n.strip() for n in text(SPECIALISTS).split(",") if n.strip())

@@ -17,7 +17,8 @@ class SpecialistParts:
     """Where one specialist's parts live, as `module:attribute`.
 
     `tools` names a dict of ToolSpec, or a function `(settings, environ) -> dict` for tools that need
-    configuration (the cost analyzer's AWS reads). `analyze` names the rules planner's entry point,
+    configuration (the cost analyzer's AWS reads). `analyzers` names a dict, or a function
+    `(settings) -> dict` for analyzers that need settings (the auditor's registry allow-list). `analyze` names the rules planner's entry point,
     `(analyzers, evidence) -> list[Finding]`; empty means the troubleshooter's (shared.planners.rules).
     """
 
@@ -30,6 +31,8 @@ SPECIALISTS: Final[dict[str, SpecialistParts]] = {
     "k8s_troubleshooter": SpecialistParts("shared.analyzers:ANALYZERS", "shared.tools.catalog:TOOLS"),
     "cost_analyzer": SpecialistParts("shared.cost.analyzers:ANALYZERS", "shared.cost.tools:build_tools",
                                      "shared.cost.planner:analyze"),
+    "security_auditor": SpecialistParts("shared.security.analyzer:build_analyzers", "shared.tools.catalog:TOOLS",
+                                        "shared.security.planner:analyze"),
 }
 DEFAULT: Final = "k8s_troubleshooter"  # takes what is routed to a specialist nobody runs
 
@@ -58,4 +61,7 @@ def load_parts(name: str, settings: Any, environ: Mapping[str, str] | None) -> L
     tools = _load(parts.tools)
     if callable(tools):
         tools = tools(settings, environ or {})
-    return Loaded(_load(parts.analyzers), tools, _load(parts.analyze) if parts.analyze else None)
+    analyzers = _load(parts.analyzers)
+    if callable(analyzers):
+        analyzers = analyzers(settings)
+    return Loaded(analyzers, tools, _load(parts.analyze) if parts.analyze else None)

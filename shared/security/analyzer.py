@@ -37,8 +37,9 @@ class SecurityAnalyzer:
 
     def first_tools(self, incident: Incident) -> list[ToolCall]:
         ns = incident.namespace or None
-        reads = [("roles", ns), ("rolebindings", ns), ("clusterroles", None), ("clusterrolebindings", None),
-                 ("networkpolicies", ns), ("pods", ns), *((kind, ns) for kind in _WORKLOADS)]
+        reads = [("roles", ns), ("rolebindings", ns), ("clusterroles", None), ("clusterrolebindings", None)]
+        if incident.object_kind not in ("RoleBinding", "ClusterRoleBinding"):
+            reads += [("networkpolicies", ns), ("pods", ns), *((kind, ns) for kind in _WORKLOADS)]
         return [ToolCall("list_resources", {k: v for k, v in (("kind", kind), ("namespace", n)) if v})
                 for kind, n in reads]
 
@@ -47,9 +48,13 @@ class SecurityAnalyzer:
         ns = inc.namespace or None
         graph = RbacGraph(evidence.list("roles", ns), evidence.list("clusterroles"), evidence.list("rolebindings", ns),
                           evidence.list("clusterrolebindings"))
-        pods = evidence.list("pods", ns)
-        owned = [p for p in pods if not (p.get("metadata") or {}).get("ownerReferences")]
-        workloads = [w for kind in _WORKLOADS for w in evidence.list(kind, ns)] + owned
+        if inc.object_kind in ("RoleBinding", "ClusterRoleBinding"):
+            # A binding event is about who can do what: the cluster's workloads are another audit.
+            pods, workloads = [], []
+        else:
+            pods = evidence.list("pods", ns)
+            owned = [p for p in pods if not (p.get("metadata") or {}).get("ownerReferences")]
+            workloads = [w for kind in _WORKLOADS for w in evidence.list(kind, ns)] + owned
         result = audit(ns, workloads, graph, evidence.list("networkpolicies", ns) if ns else (), pods, self._allowed)
         issues = _focus(result.issues, inc)
         if inc.reason.startswith("Falco ") and inc.pod:
@@ -78,7 +83,7 @@ def _runtime_finding(inc: Incident, pods: Sequence[dict[str, Any]], graph: RbacG
     powers = [i for i in issues if i.object == subject and i.check.startswith(("can_", "cluster_admin"))]
     reach = "; ".join(i.evidence for i in powers) or f"{subject} holds no dangerous permission"
     where = f"Pod/{inc.namespace}/{inc.pod}"
-    alive = "the pod still runs" if pod else "the pod no longer exists (look for a replacement and the node's logs)"
+    alive = "The pod still runs" if pod else "The pod no longer exists (look for a replacement and the node's logs)"
     evidence = [EvidenceItem(f"falco · {where}", inc.message), EvidenceItem(f"rbac · {subject}", reach)]
     evidence += [EvidenceItem(f"{i.severity} · {i.object} · {i.check}", i.evidence) for i in issues[:4]
                  if i not in powers]

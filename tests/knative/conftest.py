@@ -1,6 +1,6 @@
 import pytest
 
-from tests.knative.manifests import OPTIONAL_COMPONENT, Manifests, load
+from tests.knative.manifests import Manifests, load
 
 
 @pytest.fixture(scope="session")
@@ -8,7 +8,7 @@ def base() -> Manifests:
     return load()
 
 
-@pytest.fixture(scope="session", params=["base", "with_optional_specialists"],
-                ids=["the base kustomization", "the base with the optional specialists"])
-def deployment(request: pytest.FixtureRequest) -> Manifests:
-    return load() if request.param == "base" else load(with_components=[OPTIONAL_COMPONENT])
+@pytest.fixture(scope="session")
+def deployment() -> Manifests:
+    """Every specialist is in the base now: the deployment is the base kustomization."""
+    return load()

@@ -13,7 +13,6 @@ import yaml
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 KNATIVE: Final = ROOT / "knative"
-OPTIONAL_COMPONENT: Final = "components/optional-specialists"
 KUBECTL: Final = next(
     (p for p in (Path("/usr/lib/google-cloud-sdk/bin/kubectl.1.32"), shutil.which("kubectl")) if p and Path(p).exists()),
     None,

@@ -11,7 +11,7 @@ K8S_VERSION = "1.32.0"
 KNATIVE_ONLY_REVISION_FIELDS = ("containerConcurrency", "timeoutSeconds", "responseStartTimeoutSeconds",
                                 "idleTimeoutSeconds")
 CORE = [d for d in load().documents if "knative.dev" not in d["apiVersion"]]
-SERVICES = [d for d in load(with_components=["components/optional-specialists"]).documents
+SERVICES = [d for d in load().documents
             if d["apiVersion"] == KSVC_API]
 
 

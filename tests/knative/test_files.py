@@ -14,9 +14,6 @@ KUSTOMIZE_FILES = {"kustomization.yaml", "kustomizeconfig.yaml"}
 def _listed(directory: Path) -> set[Path]:
     kustomization = yaml.safe_load((directory / "kustomization.yaml").read_text())
     entries = [*kustomization.get("resources", []), *kustomization.get("components", [])]
-    # The optional component is listed commented out in the base; count it as reachable.
-    entries += [line.strip().lstrip("#- ").strip() for line in (directory / "kustomization.yaml").read_text().splitlines()
-                if line.strip().startswith("#   - components/")]
     listed: set[Path] = set()
     for entry in entries:
         path = (directory / entry).resolve()

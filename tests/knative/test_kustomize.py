@@ -1,12 +1,11 @@
 """`kubectl kustomize knative/` renders what the tests read, with the generated and image names filled in."""
 
-import shutil
 import subprocess
 
 import pytest
 import yaml
 
-from tests.knative.manifests import KNATIVE, KUBECTL, OPTIONAL_COMPONENT, Manifests, container, load
+from tests.knative.manifests import KNATIVE, KUBECTL, Manifests, container
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (for its built-in kustomize) is not installed")
 
@@ -50,14 +49,6 @@ def test_the_all_namespaces_selector_survives_rendering(rendered: Manifests):
     assert source["spec"]["namespaceSelector"] == {}
 
 
-def test_uncommenting_the_component_adds_the_optional_specialists(tmp_path):
-    copy = tmp_path / "knative"
-    shutil.copytree(KNATIVE, copy)
-    kustomization = copy / "kustomization.yaml"
-    text = kustomization.read_text()
-    enabled = text.replace("# components:\n#   - components/", "components:\n  - components/")
-    assert enabled != text, "the commented components: line is gone"
-    kustomization.write_text(enabled)
-    rendered = _render(copy)
-    assert _identities(rendered) == _identities(load(with_components=[OPTIONAL_COMPONENT]))
-    assert {"kubetriage-cost-analyzer", "kubetriage-security-auditor"} <= set(rendered.specialists())
+def test_every_specialist_is_deployed_by_the_base(rendered: Manifests):
+    assert {"kubetriage-k8s-troubleshooter", "kubetriage-cost-analyzer", "kubetriage-security-auditor"} <= set(
+        rendered.specialists())

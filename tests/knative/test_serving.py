@@ -17,9 +17,9 @@ def _annotations(service):
     return service["spec"]["template"]["metadata"]["annotations"]
 
 
-def test_the_router_the_troubleshooter_and_the_cost_analyzer_are_deployed(base: Manifests):
+def test_the_router_and_every_specialist_are_deployed(base: Manifests):
     functions = {env_value(s, "KUBETRIAGE_FUNCTION") for s in base.function_services().values()}
-    assert functions == {"router", "k8s_troubleshooter", "cost_analyzer"}
+    assert functions == {"router", "k8s_troubleshooter", "cost_analyzer", "security_auditor"}
 
 
 def test_every_function_runs_the_same_image_with_the_handle_target(deployment: Manifests):

@@ -100,3 +100,15 @@ def test_a_falco_shell_alert_says_what_the_pods_account_could_reach():
     assert finding.category == "security_runtime_alert"
     assert "Terminal shell in container" in finding.summary and "Secret" in finding.summary
     assert "ServiceAccount/payments/app" in finding.root_cause
+
+
+def test_the_registry_allow_list_comes_from_settings():
+    from shared.security.analyzer import build_analyzers
+    from shared.settings import Settings
+
+    settings = Settings.from_env({"KUBETRIAGE_ALLOWED_REGISTRIES": "registry.acme.io, ghcr.io/acme"})
+    (analyzer,) = build_analyzers(settings).values()
+    finding = analyzer.conclude(evidence(incident(namespace="payments", object_kind="Namespace",
+                                                  object_name="payments", family="security", source="manual"),
+                                         [_deploy("checkout", image="quay.io/other/app:1.0"), DENY]))
+    assert finding.category == "security_image_policy" and "quay.io" in finding.root_cause
