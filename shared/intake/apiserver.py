@@ -29,7 +29,7 @@ def incident_from_event(attrs: Mapping[str, str], data: Any, cluster: str) -> In
         return Noise("the Event was deleted (expired); nothing new happened")
     if not isinstance(data, Mapping):
         raise InvalidInput("data must be a core/v1 Event object")
-    if data.get("kind") in BINDING_KINDS:  # ApiServerSource watching RBAC (mode Resource): a security event
+    if isinstance(data.get("kind"), str) and data["kind"] in BINDING_KINDS:  # ApiServerSource watching RBAC (mode Resource): a security event
         return incident_from_binding(str(attrs.get("type") or ""), data, cluster)
     if data.get("kind") not in (None, "Event"):
         raise InvalidInput(f"data.kind must be Event, got {data.get('kind')!r}")

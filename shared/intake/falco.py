@@ -15,7 +15,8 @@ _FIELDS: Final = (("k8s_ns_name", "namespace"), ("k8s_pod_name", "pod"), ("conta
 
 
 def is_falco(labels: Mapping[str, Any]) -> bool:
-    return str(labels.get("source", "")).lower() == "falco" and bool(labels.get("rule"))
+    return str(labels.get("source", "")).lower() == "falco" and isinstance(labels.get("rule"), str) and bool(
+        labels["rule"])
 
 
 def normalize(alert: Any) -> Any:

@@ -24,17 +24,19 @@ def incident_from_binding(ce_type: str, data: Mapping[str, Any], cluster: str) -
     meta = data.get("metadata") if isinstance(data.get("metadata"), Mapping) else {}
     name, namespace = str(meta.get("name") or ""), str(meta.get("namespace") or "")
     ref = data.get("roleRef") if isinstance(data.get("roleRef"), Mapping) else {}
-    problems = [f"data.{f} is required" for f, v in (("metadata.name", name), ("roleRef.name", ref.get("name"))) if not v]
+    role_name = ref.get("name") if isinstance(ref.get("name"), str) else ""
+    problems = [f"data.{f} is required" for f, v in (("metadata.name", name), ("roleRef.name", role_name)) if not v]
     if problems:
         raise InvalidInput(problems)
     if ce_type.endswith(".delete"):
         return Noise(f"{kind} {name} was deleted: access removed, nothing to audit", kind, name)
     if name.startswith("system:"):
         return Noise(f"{kind} {name} belongs to the control plane", kind, name)
-    subjects = [s for s in data.get("subjects") or [] if isinstance(s, Mapping)]
+    raw_subjects = data.get("subjects")
+    subjects = [s for s in raw_subjects if isinstance(s, Mapping)] if isinstance(raw_subjects, list) else []
     who = ", ".join(f"{s.get('kind')}/{s.get('namespace') + '/' if s.get('namespace') else ''}{s.get('name')}"
                     for s in subjects) or "no subjects"
-    role = f"{ref.get('kind')}/{ref.get('name')}"
+    role = f"{ref.get('kind')}/{role_name}"
     return Incident(
         fingerprint=fingerprint(cluster, namespace, f"{kind}/{name}", None, "security"),
         source="apiserver",
@@ -47,5 +49,5 @@ def incident_from_binding(ce_type: str, data: Mapping[str, Any], cluster: str) -
         object_name=name,
         first_seen=meta.get("creationTimestamp"),
         last_seen=meta.get("creationTimestamp"),
-        severity="critical" if ref.get("name") in _POWERFUL else "warning",
+        severity="critical" if role_name in _POWERFUL else "warning",
     )

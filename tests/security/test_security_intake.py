@@ -49,3 +49,16 @@ def test_the_control_planes_own_bindings_are_noise():
     noise = incident_from_event({"type": "dev.knative.apiserver.resource.update"},
                                 _binding("system:kube-scheduler", "system:kube-scheduler"), "prod")
     assert isinstance(noise, Noise)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [{"roleRef": {"kind": "ClusterRole", "name": ["cluster-admin"]}}, {"metadata": "ci-admin"}],
+    ids=["a roleRef name that is not a string is a 400 naming it", "metadata that is not an object is a 400"],
+)
+def test_a_broken_binding_is_invalid_input_not_a_crash(broken):
+    from shared.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        incident_from_event({"type": "dev.knative.apiserver.resource.add"},
+                            {**_binding("ci-admin", "cluster-admin"), **broken}, "prod")
