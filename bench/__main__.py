@@ -61,7 +61,7 @@ def table(r: dict) -> str:
     elif "error" in dl:
         lines.append(f"delivery: {verdict(dl)}")
     c = r.get("cold_start", {})
-    for name in ("router", "k8s_troubleshooter", "cost_analyzer"):
+    for name in ("router", "k8s_troubleshooter", "cost_analyzer", "security_auditor"):
         if name in c:
             lines.append(f"{'cold start: ' + name + ' (s)':<44} {c[name]['seconds']:>14} {c['floor_s']:>15} floor"
                          f"  ratio {c[name]['ratio']} (≤{c[name]['target']}): {verdict(c[name])}")

@@ -59,7 +59,9 @@ def run(repeats: int = 5) -> dict[str, Any]:
         cost_incident = {**incident, "family": "cost", "source": "manual", "reason": "ManualRequest",
                          "object_kind": "Namespace", "object_name": "payments", "pod": None,
                          "question": "what in namespace payments is over-provisioned?"}
-        functions = ("router", "k8s_troubleshooter", "cost_analyzer")
+        # The security auditor answers an audit request (RBAC, posture, images, network policies).
+        audit_incident = {**cost_incident, "family": "security", "question": "audit namespace payments"}
+        functions = ("router", "k8s_troubleshooter", "cost_analyzer", "security_auditor")
         times: dict[str, list[float]] = {"floor": [], **{n: [] for n in functions}}
         for i in range(repeats + 1):
             state = {**env, "KUBETRIAGE_STATE_DIR": tempfile.mkdtemp(dir=tmp)}
@@ -79,6 +81,11 @@ def run(repeats: int = 5) -> dict[str, Any]:
                     json.dumps({**cost_incident, "investigation_id": f"cost-{ce_id}"}).encode(),
                     {**router_headers, "ce-id": ce_id, "ce-type": "io.kubetriage.investigation.requested",
                      "ce-specialist": "cost_analyzer"}, state),
+                "security_auditor": _measure(
+                    ROOT / "functions/security_auditor/main.py",
+                    json.dumps({**audit_incident, "investigation_id": f"audit-{ce_id}"}).encode(),
+                    {**router_headers, "ce-id": ce_id, "ce-type": "io.kubetriage.investigation.requested",
+                     "ce-specialist": "security_auditor"}, state),
             }
             if i:
                 for name, seconds in runs.items():

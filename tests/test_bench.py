@@ -66,3 +66,12 @@ def test_the_table_shows_the_delivery_figures():
                "met": False}
     line = next(x for x in table(_results(delivery=figures)).splitlines() if x.startswith("delivery"))
     assert "0 / 1" in line and "MISSED" in line and "300 twice" in line
+
+
+def test_the_table_shows_each_specialists_cold_start_beside_the_troubleshooters():
+    cold = {"floor_s": 0.2, "repeats": 1, **{n: {"seconds": 0.3, "ratio": 1.5, "target": 2.0, "met": True}
+                                            for n in ("router", "k8s_troubleshooter", "cost_analyzer",
+                                                      "security_auditor")}}
+    text = table(_results(cold_start=cold))
+    for name in ("k8s_troubleshooter", "cost_analyzer", "security_auditor"):
+        assert any(line.startswith(f"cold start: {name} (s)") for line in text.splitlines()), name
