@@ -29,7 +29,6 @@ from shared.intake.http import (
     webhook_from_http,
 )
 from shared.intake.limits import MAX_BODY_BYTES
-from shared.investigations import record_started
 from shared.ports import EventEmitter, KeyValueStore
 from shared.redaction import redact_fields
 from shared.replies import Reply, reply_for_error
@@ -174,6 +173,8 @@ class Router:
         if coalesced.redelivery and not episode:
             answer["redelivery"] = True
         if fresh:
+            from shared.investigations import record_started  # loads checkpoint/dead-letter modules: not at cold start
+
             record_started(self.store, investigation_id, incident)
         if coalesced.handed_off:
             if coalesced.redelivery and episode:
