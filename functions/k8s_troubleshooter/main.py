@@ -1,7 +1,13 @@
 """The Kubernetes troubleshooter: `investigation.requested` / `.continued` CloudEvents in."""
 
+import flask
 import functions_framework
 
 from shared.specialist_edge import specialist_handler
 
-handle = functions_framework.http(specialist_handler("k8s_troubleshooter"))
+_handle = specialist_handler("k8s_troubleshooter")
+
+
+@functions_framework.http
+def handle(request: flask.Request) -> flask.Response:
+    return _handle(request)
