@@ -41,7 +41,7 @@ def diagnosed(running):
 
 def test_the_page_shows_each_diagnosis_with_its_evidence_and_commands_and_filters(diagnosed, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, answer = diagnosed
     diagnosis = answer["diagnosis"]
@@ -60,7 +60,8 @@ def test_the_page_shows_each_diagnosis_with_its_evidence_and_commands_and_filter
 
         Select(browser.find_element(By.NAME, "status")).select_by_value("failed")
         browser.find_element(By.CSS_SELECTOR, "form button").click()
-        assert "status=failed" in browser.current_url
+        # the click starts a navigation; wait for it rather than reading the old URL
+        WebDriverWait(browser, 20).until(lambda b: "status=failed" in b.current_url)
         assert not browser.find_elements(By.ID, answer["investigation_id"])
 
         browser.get(base + "/?namespace=payments&status=completed")
