@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.run_local import DEMO_SCENARIO, stop_group
+from devtools.run_local import DEMO_SCENARIO, busy_ports, function_names, stop_group
 from devtools.scenarios import render_suite
 from tests.e2e.test_functions_over_http import _free_port
 
@@ -56,9 +56,7 @@ def _blocks(section: str) -> list[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("readme")
-    port = _free_port()
-    while _in_use(port + 1):
-        port = _free_port()
+    port = _free_run()
     proc = subprocess.Popen([sys.executable, "-m", "devtools.run_local", "--demo"], cwd=ROOT,
                             env=_env(tmp, KUBETRIAGE_PORT=str(port)), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -74,9 +72,13 @@ def demo(tmp_path_factory):
         proc.wait(20)
 
 
-def _in_use(port):
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+def _free_run() -> int:
+    """A base port with every port `make run` takes after it free too (one per function)."""
+    while True:
+        port = _free_port()
+        if port + len(function_names()) < 65536 and not busy_ports(
+                {str(i): port + i for i in range(len(function_names()))}):
+            return port
 
 
 def test_every_curl_in_the_readme_runs_as_written_against_make_run_demo(demo):
@@ -109,7 +111,7 @@ def test_make_run_on_a_busy_port_says_so_and_fails(tmp_path):
 def test_make_run_without_credentials_is_one_line_and_no_function_starts(tmp_path):
     out = subprocess.run([sys.executable, "-m", "devtools.run_local"], cwd=ROOT, capture_output=True, text=True,
                          timeout=60, env=_env(tmp_path, HOME=str(tmp_path), KUBECONFIG=str(tmp_path / "none"),
-                                              KUBETRIAGE_PORT=str(_free_port())))
+                                              KUBETRIAGE_PORT=str(_free_run())))
     assert out.returncode != 0
     assert out.stderr.startswith("kubetriage: no cluster credentials") and len(out.stderr.strip().splitlines()) == 1
 

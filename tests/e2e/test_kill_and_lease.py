@@ -81,7 +81,7 @@ def test_sigkill_after_step_k_then_redelivery_gives_one_diagnosis_and_reads_noth
 
 
 def test_two_processes_handed_the_same_investigation_at_once_one_advances_the_other_backs_off(world):
-    world["api"].faults.append(Fault(path=r"/pods/checkout-", status=0, count=1, delay_s=4.0))  # a slow API
+    world["api"].faults.append(Fault(path=r"/pods/checkout-", status=0, count=1, delay_s=8.0))  # a slow API
     a, _ = _specialist(world, steps=50)
     b, _ = _specialist(world, steps=50)
     for port in (a, b):  # built before the race (a loaded machine may take seconds to build one)
@@ -94,10 +94,12 @@ def test_two_processes_handed_the_same_investigation_at_once_one_advances_the_ot
 
     first = threading.Thread(target=deliver, args=("a", a, "s1"))
     first.start()
-    _wait_for(lambda: any(r["path"].endswith("/pods/" + r["path"].rsplit("/", 1)[-1]) and "checkout-" in r["path"]
-                          for r in world["api"].requests), seconds=10)
+    # b is delivered only once a is inside its (slow) read, holding the lease: on a loaded machine a may
+    # take many seconds to get there, so wait for it rather than racing it.
+    assert _wait_for(lambda: any(r["path"].endswith("/pods/" + r["path"].rsplit("/", 1)[-1]) and "checkout-" in r["path"]
+                                 for r in world["api"].requests), seconds=60)
     deliver("b", b, "s2")
-    first.join(30)
+    first.join(60)
     statuses = sorted(status for status, _ in results.values())
     assert statuses == [200, 409]
     assert len(world["sink"].requests) == 1
