@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import NamespacedAnalyzer, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.facts import NamespacedAnalyzer, events_of, item, make_finding, name_of, ns_of, owner_hint
+from shared.analyzers.kube_facts import latest_time, now_of, parse_time
 from shared.analyzers.strength import Strength
-from shared.analyzers.target import pods_of_workload, target_pods, target_workload
+from shared.analyzers.target import (
+    SETTLED_MINUTES,
+    container_states,
+    is_serving,
+    pods_of_workload,
+    target_pods,
+    target_workload,
+)
 from shared.diagnosis import Finding
 
 _LOW = re.compile(r"low on resource: ([\w-]+)", re.I)
@@ -19,6 +28,39 @@ _USING = re.compile(r"Container ([\w-]+) was using ([^\s,]+),? (?:request|which 
 def _evicted(pod: dict[str, Any]) -> bool:
     status = pod.get("status") or {}
     return status.get("reason") == "Evicted" or "evict" in str(status.get("message", "")).lower()
+
+
+def _replaced(evidence: Evidence, workload: dict[str, Any] | None, evicted: list[dict[str, Any]]) -> bool:
+    """Evicted pods linger (phase Failed) after their replacements run. Once the workload has every replica
+    it wants Ready and the last eviction is half an hour old, the evictions are history, not why it fails
+    now; evictions that keep coming (a node still under pressure) are still the answer. A trigger naming
+    the evicted pod itself is answered whatever its age: that eviction is what was asked about."""
+    incident = evidence.incident
+    if workload is None or any(name_of(p) == incident.pod for p in evicted):
+        return False
+    wanted = (workload.get("spec") or {}).get("replicas", 1)
+    serving = [p for p in pods_of_workload(evidence, workload) if not _evicted(p) and is_serving(p)]
+    if not isinstance(wanted, int) or len(serving) < max(wanted, 1):
+        return False
+    # When no eviction carries a time, the replacements' start bounds it: they came after.
+    last = max(_times(evidence, evicted) or _starts(serving), default=None)
+    now = now_of(evidence)
+    return last is not None and now is not None and (now - last).total_seconds() >= SETTLED_MINUTES * 60
+
+
+def _times(evidence: Evidence, pods: list[dict[str, Any]]) -> list[datetime]:
+    """When each pod was evicted: its Evicted event, else its containers' end."""
+    found = []
+    for pod in pods:
+        events = [e for e in events_of(evidence, pod) if e.get("reason") == "Evicted"]
+        ends = [(c.last_exit or {}).get("finishedAt") for c in container_states(pod)]
+        found += [t for t in [latest_time(events), *map(parse_time, ends)] if t is not None]
+    return found
+
+
+def _starts(pods: list[dict[str, Any]]) -> list[datetime]:
+    return [t for p in pods for s in (p.get("status") or {}).get("containerStatuses") or []
+            if (t := parse_time(((s.get("state") or {}).get("running") or {}).get("startedAt"))) is not None]
 
 
 class EvictedAnalyzer(NamespacedAnalyzer):
@@ -32,7 +74,7 @@ class EvictedAnalyzer(NamespacedAnalyzer):
         if workload is not None:
             pods = pods + [p for p in pods_of_workload(evidence, workload) if p not in pods]
         evicted = [p for p in pods if _evicted(p)]
-        if not evicted:
+        if not evicted or _replaced(evidence, workload, evicted):
             return None
         pod = evicted[0]
         ns, pod_name = ns_of(pod), name_of(pod)

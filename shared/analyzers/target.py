@@ -10,6 +10,7 @@ from typing import Any
 from shared.analyzers.base import Evidence
 from shared.cluster.selectors import matches_match_labels
 
+SETTLED_MINUTES = 30  # Ready this long after a failure, and the failure is history
 _WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet")
 
 
@@ -32,7 +33,8 @@ class ContainerState:
         return self.terminated or self.last_terminated
 
 
-def is_settled(c: ContainerState, pod: Mapping[str, Any], evidence_now: Any = None, minutes: float = 30) -> bool:
+def is_settled(c: ContainerState, pod: Mapping[str, Any], evidence_now: Any = None,
+               minutes: float = SETTLED_MINUTES) -> bool:
     """Ready and running for a while: an old restart of such a container is history, not the incident.
 
     "A while" is measured against the newest time the pod itself shows (conditions, container starts),
@@ -147,6 +149,17 @@ def is_unhealthy(pod: Mapping[str, Any]) -> bool:
     return any(
         not c.ready or c.waiting_reason for c in container_states(pod) if not c.init
     ) or any(c.init and c.waiting_reason for c in container_states(pod))
+
+
+def is_serving(pod: Mapping[str, Any]) -> bool:
+    """Running and Ready (its Ready condition, or every container ready where the condition is absent)."""
+    if (pod.get("status") or {}).get("phase") != "Running" or (pod.get("metadata") or {}).get("deletionTimestamp"):
+        return False
+    ready = pod_condition(pod, "Ready")
+    if ready is not None:
+        return ready.get("status") == "True"
+    states = [c for c in container_states(pod) if not c.init]
+    return bool(states) and all(c.ready for c in states)
 
 
 def _badness(pod: Mapping[str, Any]) -> tuple[int, int]:

@@ -28,6 +28,15 @@ def _evicted(name: str, message: str, node: str = "node-b") -> dict:
                status={"reason": "Evicted", "message": message})
 
 
+def _evicted_at(name: str, message: str, finished: str) -> dict:
+    """An evicted pod whose container's end (when the kubelet killed it) is known."""
+    evicted = _evicted(name, message)
+    evicted["status"]["containerStatuses"] = [{"name": "api", "ready": False, "restartCount": 0, "image": "x",
+                                               "state": {"terminated": {"exitCode": 137, "reason": "Error",
+                                                                        "finishedAt": finished}}}]
+    return evicted
+
+
 def _healthy(name: str) -> dict:
     return pod(name, containers=[container("api")], owner=("ReplicaSet", RS),
                labels={"app": "api", "pod-template-hash": "7c9f8d6b5"})
@@ -76,10 +85,17 @@ CASES = [
         BY_DEPLOYMENT, [*WORKLOAD, _healthy(f"{RS}-a1b2c"), _healthy(f"{RS}-d3e4f"), _healthy(f"{RS}-j7k8l"),
                         _evicted(f"{RS}-d3e4f-old", MEMORY)],
         None, None, [],
-        marks=pytest.mark.xfail(strict=True, reason="evicted.py reports any leftover Failed/Evicted pod of the "
-                                "workload at STATE_SAYS even when every replica has since been replaced and is "
-                                "Ready; strength.py says recovered failures are HISTORY_ONLY, never the diagnosis"),
         id="an old evicted pod of a workload whose replicas are all Ready again is settled history"),
+    pytest.param(
+        BY_DEPLOYMENT, [*WORKLOAD, _healthy(f"{RS}-a1b2c"), _healthy(f"{RS}-d3e4f"),
+                        _evicted(f"{RS}-d3e4f-old", MEMORY)],
+        "evicted_node_pressure", "STATE_SAYS", ["node node-b", "low on memory"],
+        id="an evicted pod not yet replaced (two of three replicas Ready) is still the answer"),
+    pytest.param(
+        BY_DEPLOYMENT, [*WORKLOAD, _healthy(f"{RS}-a1b2c"), _healthy(f"{RS}-d3e4f"), _healthy(f"{RS}-j7k8l"),
+                        _evicted_at(f"{RS}-d3e4f-new", MEMORY, "2025-05-14T08:31:00Z")],
+        "evicted_node_pressure", "STATE_SAYS", ["node node-b", "low on memory"],
+        id="an eviction nine minutes ago is the answer even though its replacement is already Ready"),
     pytest.param(
         BY_POD, [*WORKLOAD, _oomkilled(POD)],
         None, None, [],
