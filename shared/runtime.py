@@ -71,7 +71,7 @@ def build_specialist(
         run_tool=executor.run,
         analyzers=parts.analyzers,
         specialist=name,
-        model_planner=_model_planner(settings, store, list(parts.tools.values())),
+        model_planner=_model_planner(settings, store, list(parts.tools.values()), parts.brief),
         render=render_for_model,
         **({"analyze": parts.analyze} if parts.analyze else {}),
     )
@@ -119,11 +119,13 @@ def _built_on_first_use(build: Any) -> Any:
     return handle
 
 
-def _model_planner(settings: Settings, store: KeyValueStore, tools: list[Any]) -> Any:
+def _model_planner(settings: Settings, store: KeyValueStore, tools: list[Any], brief: Any = None) -> Any:
+    """The Claude planner with the specialist's own tools and brief (prompt, classes), when the planner is claude."""
     if settings.planner_name != "claude":
         return None
     from shared.planners.claude import ClaudePlanner
     from shared.planners.model_client import ModelClient
+    from shared.planners.prompts import TROUBLESHOOTER
     from shared.state.breaker import Breaker
 
     client = ModelClient(
@@ -133,7 +135,7 @@ def _model_planner(settings: Settings, store: KeyValueStore, tools: list[Any]) -
         budget=model_budget(settings, store),
     )
     return ClaudePlanner(client=client, model=settings.specialist_model, tools=tools,
-                         token_budget=settings.token_budget)
+                         token_budget=settings.token_budget, brief=brief or TROUBLESHOOTER)
 
 
 # The router answers within seconds (Alertmanager and the Broker wait on it): its one model question

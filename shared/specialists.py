@@ -20,19 +20,22 @@ class SpecialistParts:
     configuration (the cost analyzer's AWS reads). `analyzers` names a dict, or a function
     `(settings) -> dict` for analyzers that need settings (the auditor's registry allow-list). `analyze` names the rules planner's entry point,
     `(analyzers, evidence) -> list[Finding]`; empty means the troubleshooter's (shared.planners.rules).
+    `brief` names what the Claude planner tells the model (a shared.planners.prompts.Brief: role, classes,
+    rules); empty means the troubleshooter's.
     """
 
     analyzers: str
     tools: str
     analyze: str = ""
+    brief: str = ""
 
 
 SPECIALISTS: Final[dict[str, SpecialistParts]] = {
     "k8s_troubleshooter": SpecialistParts("shared.analyzers:ANALYZERS", "shared.tools.catalog:TOOLS"),
     "cost_analyzer": SpecialistParts("shared.cost.analyzers:ANALYZERS", "shared.cost.tools:build_tools",
-                                     "shared.cost.planner:analyze"),
-    "security_auditor": SpecialistParts("shared.security.analyzer:build_analyzers", "shared.tools.catalog:TOOLS",
-                                        "shared.security.planner:analyze"),
+                                     "shared.cost.planner:analyze", "shared.cost.brief:BRIEF"),
+    "security_auditor": SpecialistParts("shared.security.analyzer:build_analyzers", "shared.security.tools:TOOLS",
+                                        "shared.security.planner:analyze", "shared.security.brief:BRIEF"),
 }
 DEFAULT: Final = "k8s_troubleshooter"  # takes what is routed to a specialist nobody runs
 
@@ -53,6 +56,7 @@ class Loaded:
     analyzers: Mapping[str, Any]
     tools: Mapping[str, Any]
     analyze: Callable[..., Any] | None
+    brief: Any = None  # None: the troubleshooter's
 
 
 def load_parts(name: str, settings: Any, environ: Mapping[str, str] | None) -> Loaded:
@@ -64,4 +68,5 @@ def load_parts(name: str, settings: Any, environ: Mapping[str, str] | None) -> L
     analyzers = _load(parts.analyzers)
     if callable(analyzers):
         analyzers = analyzers(settings)
-    return Loaded(analyzers, tools, _load(parts.analyze) if parts.analyze else None)
+    return Loaded(analyzers, tools, _load(parts.analyze) if parts.analyze else None,
+                  _load(parts.brief) if parts.brief else None)

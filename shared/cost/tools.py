@@ -1,4 +1,7 @@
-"""The cost analyzer's tools: the core Kubernetes reads, usage metrics, prices and AWS (all read-only)."""
+"""The cost analyzer's tools: Kubernetes objects and events, usage metrics, prices and AWS (all read-only).
+
+No pod logs: where money goes is not in them, and a model that is not offered them reads less cluster text.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from shared.cost.aws import AwsReader
 from shared.cost.aws_tools import aws_tools
 from shared.cost.metrics import NODE_USAGE, POD_USAGE
 from shared.cost.prices import load_prices
-from shared.tools.core import CORE_TOOLS
+from shared.tools.core import GET_RESOURCE, LIST_RESOURCES, OBJECT_EVENTS
 from shared.tools.spec import ToolSpec
 
 
@@ -22,5 +25,5 @@ def build_tools(settings: Any, environ: Mapping[str, str]) -> dict[str, ToolSpec
         parameters={"type": "object", "properties": {}},
         run=lambda _cluster, _args: dict(load_prices(prices_file).table),
     )
-    specs = (*CORE_TOOLS, POD_USAGE, NODE_USAGE, prices, *aws_tools(AwsReader(environ)))
+    specs = (GET_RESOURCE, LIST_RESOURCES, OBJECT_EVENTS, POD_USAGE, NODE_USAGE, prices, *aws_tools(AwsReader(environ)))
     return {spec.name: spec for spec in specs}

@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from shared.categories import ALL_CATEGORIES, UNKNOWN
+from shared.categories import UNKNOWN
 from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
 from shared.planners.model_client import ModelClient
-from shared.planners.prompts import SUBMIT_TOOL, SYSTEM, opening_message, untrusted
+from shared.planners.prompts import TROUBLESHOOTER, Brief, opening_message, untrusted
 from shared.tools.spec import ToolCall, ToolResult, ToolSpec, to_claude_tool
 
 log = logging.getLogger(__name__)
@@ -32,13 +32,15 @@ class StepOutcome:
 
 class ClaudePlanner:
     def __init__(self, *, client: ModelClient, model: str, tools: Sequence[ToolSpec], token_budget: int,
-                 max_tokens: int = 2048) -> None:
+                 max_tokens: int = 2048, brief: Brief = TROUBLESHOOTER) -> None:
         self.name = f"claude:{model}"
+        self._brief = brief  # whose prompt, classes and rules: the specialist's (shared/specialists.py)
+        self._system = brief.system()
         self._client = client
         self._model = model
         self._token_budget = token_budget
         self._max_tokens = max_tokens
-        rendered = [to_claude_tool(t) for t in tools] + [dict(SUBMIT_TOOL)]
+        rendered = [to_claude_tool(t) for t in tools] + [brief.submit_tool()]
         rendered[-1] = {**rendered[-1], "cache_control": {"type": "ephemeral"}}
         self._tools = rendered
         self._tool_names = {t.name for t in tools}
@@ -63,7 +65,7 @@ class ClaudePlanner:
                                     "gen_ai.operation.name": "chat"}) as current:
             response = self._client.create(
                 deadline=deadline, model=self._model, max_tokens=self._max_tokens, tools=self._tools, messages=messages,
-                system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],
+                system=[{"type": "text", "text": self._system, "cache_control": {"type": "ephemeral"}}],
             )
             current.set_attributes(model_call_attributes(self._model, response))
         usage = response.get("usage") or {}
@@ -82,7 +84,7 @@ class ClaudePlanner:
         submitted = next((b for b in content if b.get("type") == "tool_use" and b.get("name") == "submit_diagnosis"),
                          None)
         if submitted is not None:
-            return StepOutcome(done=True, finding=_finding(submitted.get("input") or {}, best))
+            return StepOutcome(done=True, finding=_finding(submitted.get("input") or {}, best, self._brief))
         if stop == "tool_use":
             messages.append(self._tool_results(messages[-1], results, run_tool, render))
             return StepOutcome(done=False)
@@ -126,9 +128,9 @@ def _clean_block(block: Mapping[str, Any]) -> dict[str, Any]:
     return {k: block[k] for k in keep if k in block} if keep else dict(block)
 
 
-def _finding(data: Mapping[str, Any], best: Finding | None) -> Finding:
+def _finding(data: Mapping[str, Any], best: Finding | None, brief: Brief = TROUBLESHOOTER) -> Finding:
     category = str(data.get("category") or UNKNOWN)
-    if category not in ALL_CATEGORIES:
+    if not brief.accepts(category):  # another specialist's class, or an invented one
         category = UNKNOWN
     try:
         confidence = min(1.0, max(0.0, float(data.get("confidence", 0.5))))
