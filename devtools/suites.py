@@ -16,7 +16,8 @@ from typing import Final
 # suite directory name -> the devtools package that renders it (render_suite(out_dir) -> [paths])
 SUITES: Final = {"bundled": "devtools.scenarios", "heldout": "devtools.heldout",
                  "adversarial": "devtools.adversarial", "cost": "devtools.cost_scenarios",
-                 "security": "devtools.security_scenarios"}
+                 "security": "devtools.security_scenarios",
+                 "heldout_specialists": "devtools.heldout_specialists"}
 REQUIRED: Final = ("bundled", "heldout")
 
 
