@@ -22,11 +22,14 @@ class Captured:
 
 @dataclass
 class CaptureServer:
-    """Answers `statuses` in turn (then 200), recording each request."""
+    """Answers `statuses` in turn (then 200), recording each request and what it answered."""
 
     statuses: list[int] = field(default_factory=list)
     on_request: Callable[[Captured], None] | None = None
     requests: list[Captured] = field(default_factory=list)
+    answered: list[int] = field(default_factory=list)  # the status given to each of `requests`
+    # Called with every request and the status it is about to get (a test can kill the sender there).
+    before_answer: Callable[[Captured, int], None] | None = None
 
     def __enter__(self) -> CaptureServer:
         server = self
@@ -39,12 +42,18 @@ class CaptureServer:
                 status = server.statuses.pop(0) if server.statuses else 200
                 with server._lock:
                     server.requests.append(captured)
+                    server.answered.append(status)
                 if server.on_request and status < 300:
                     server.on_request(captured)
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
+                if server.before_answer:
+                    server.before_answer(captured, status)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"{}")
+                except OSError:
+                    pass  # the sender is gone (a test killed it): nobody to answer
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -167,6 +167,10 @@ class AlertmanagerPair:
         return [r.metric("alertmanager_notification_requests_failed_total", integration="webhook")
                 for r in self.replicas]
 
+    def gave_up(self) -> list[float]:
+        """Per replica: notifications it stopped trying to deliver (a 4xx at once, a 5xx after its retries)."""
+        return [r.metric("alertmanager_notifications_failed_total", integration="webhook") for r in self.replicas]
+
     def stop(self) -> None:
         """SIGKILL: a graceful stop of the last replica waits out its cluster leave (10 s, nobody to tell)."""
         for replica in self.replicas:

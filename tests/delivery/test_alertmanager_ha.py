@@ -3,7 +3,9 @@
 Two Debian `prometheus-alertmanager` processes, clustered on loopback, get every alert (as Prometheus
 sends to each), group it by namespace and send it to the router's `/alertmanager` door, both of them
 every time (`--cluster.peer-timeout=0s`). The router runs as a functions-framework process on Redis and
-hands off to a recording Broker. Each test has its own pair and its own namespace (its own group), and
+hands off to a recording Broker; it is the real router behind devtools/faulty_function.py's fault door,
+as in tests/delivery/platform.py, with the hand-off claim a killed worker leaves behind shortened to
+5 s (from 20). Each test has its own pair and its own namespace (its own group), and
 counts investigations two ways: the router's `GET /investigations?namespace=` and the distinct
 investigations handed off to the Broker. Timings: group_wait 200 ms, group_interval 1 s, repeat_interval 2 s.
 """
@@ -68,7 +70,7 @@ class RouterProcess:
 
     def start(self) -> None:
         self.starts += 1
-        cmd = [sys.executable, "-m", "functions_framework", "--source", str(ROOT / "functions/router/main.py"),
+        cmd = [sys.executable, "-m", "functions_framework", "--source", str(ROOT / "devtools/faulty_function.py"),
                "--target", "handle", "--host", "127.0.0.1", "--port", str(self.port)]
         log = (self.logs / f"router-{self.starts}.log").open("wb")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -83,6 +85,17 @@ class RouterProcess:
         except OSError:
             return False
 
+    def kill_worker(self) -> None:
+        """SIGKILL the worker serving requests, as an OOM kill would; gunicorn's arbiter starts a new one."""
+        assert self.proc is not None
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                pid, rest = stat.read_text().split(" ", 1)
+            except OSError:
+                continue
+            if int(rest.rsplit(")", 1)[1].split()[1]) == self.proc.pid:  # its parent is the arbiter
+                os.kill(int(pid), signal.SIGKILL)
+
     def kill(self) -> None:
         """SIGKILL, as a pod that vanishes: nothing answers on the port until `start`."""
         if self.proc is not None:
@@ -96,10 +109,7 @@ class RouterProcess:
             return json.loads(response.read())
 
     def investigations(self, namespace: str) -> list[dict[str, Any]]:
-        found = self.get(f"/investigations?namespace={namespace}&limit=100")["investigations"]
-        if not found:
-            print("DEBUG", namespace, self.get("/investigations?limit=100"))
-        return found
+        return self.get(f"/investigations?namespace={namespace}&limit=100")["investigations"]
 
     def output(self) -> str:
         return "".join(p.read_text(errors="replace") for p in sorted(self.logs.glob("router-*.log")))
@@ -140,7 +150,8 @@ def running_router(tmp: Path, window_s: int) -> Iterator[tuple[RouterProcess, Ca
     with CaptureServer() as broker:
         env.update({"REDIS_URL": REDIS_URL, "KUBETRIAGE_REDIS_PREFIX": prefix, "KUBETRIAGE_BROKER_URL": broker.url,
                     "KUBETRIAGE_ALERTMANAGER_TOKEN": TOKEN, "KUBETRIAGE_STATE_DIR": str(tmp / "state"),
-                    "KUBETRIAGE_COALESCE_WINDOW_S": str(window_s), "PYTHONPATH": str(ROOT)})
+                    "KUBETRIAGE_COALESCE_WINDOW_S": str(window_s), "KUBETRIAGE_TEST_FUNCTION": "router",
+                    "KUBETRIAGE_TEST_HAND_OFF_CLAIM_S": "5", "PYTHONPATH": str(ROOT)})
         router = RouterProcess(env, tmp)
         try:
             router.start()
@@ -167,21 +178,23 @@ def world_long_window(tmp_path_factory):
 
 @pytest.fixture
 def start_pair(tmp_path):
-    """Starts an HA pair in front of a router; stops it after the test, then checks what the router
-    answered: never a status Alertmanager drops (every 4xx but 400/401/413)."""
-    started: list[tuple[AlertmanagerPair, RouterProcess]] = []
+    """Starts an HA pair in front of a router. After the test: the router never answered a status
+    Alertmanager drops (any 4xx but 400/401/413), and neither replica gave up on a notification."""
+    started: list[tuple[AlertmanagerPair, RouterProcess, int]] = []
 
     def start(router: RouterProcess) -> AlertmanagerPair:
         am = AlertmanagerPair(tmp_path, f"{router.url}/alertmanager", TOKEN)
-        started.append((am, router))
+        started.append((am, router, len(router.requests())))
         am.start()
         return am
 
     yield start
-    for am, router in started:
+    for am, router, seen in started:
+        gave_up = am.gave_up()
         am.stop()
-        statuses = {r["status"] for r in router.requests()}
+        statuses = {r["status"] for r in router.requests()[seen:]}
         assert statuses <= DELIVERED | RETRIED, sorted(statuses)
+        assert gave_up == [0, 0], gave_up
 
 
 @pytest.fixture
@@ -190,11 +203,11 @@ def pair(world, start_pair):
 
 
 def handed_off(broker: CaptureServer, namespace: str) -> dict[str, set[str]]:
-    """Investigation id → the CloudEvent ids its hand-offs carried, for one namespace."""
+    """Investigation id → the CloudEvent ids of its hand-offs the Broker accepted, for one namespace."""
     found: dict[str, set[str]] = {}
-    for request in list(broker.requests):
+    for request, status in list(zip(broker.requests, broker.answered, strict=True)):
         data = request.json()
-        if data.get("namespace") == namespace:
+        if data.get("namespace") == namespace and status < 300:
             found.setdefault(data["investigation_id"], set()).add(request.headers.get("ce-id", ""))
     return found
 
@@ -288,6 +301,34 @@ def test_a_failing_hand_off_answers_5xx_and_the_retry_delivers_it_once(world, pa
     assert set(statuses) <= DELIVERED | RETRIED and RETRIED & set(statuses), statuses
     handed = handed_off(broker, namespace)
     assert set(handed) == {listed[0]["investigation_id"]} and len(handed[listed[0]["investigation_id"]]) == 1
+
+
+def test_a_worker_killed_during_the_hand_off_gets_no_2xx_until_it_is_handed_off(world, pair):
+    router, broker = world
+    namespace = "shop-killed"
+    killed = []
+
+    def kill_the_router(request, status):
+        if request.json().get("namespace") == namespace and not killed:
+            killed.append(status)
+            router.kill_worker()  # mid-emit: the Broker never acknowledges, and the claim stays behind
+
+    broker.statuses[:] = [503]
+    broker.before_answer = kill_the_router
+    try:
+        pair.post(firing(crashloop(namespace), now() - timedelta(minutes=10)))
+        assert wait_for(lambda: killed, 30), "the hand-off never reached the Broker"
+        # Alertmanager retries what the dead worker never answered. Any 2xx it gets from now on
+        # (either replica) must mean the investigation is handed off: a 2xx is never sent again.
+        assert wait_for(delivered_at_least(pair, [1, 1]), 30), pair.notifications()
+        accepted = handed_off(broker, namespace)
+    finally:
+        broker.before_answer = None
+    listed = router.investigations(namespace)
+    print(f"killed mid-hand-off: Broker answered {killed}, accepted hand-offs {len(accepted)} when both replicas "
+          f"had a 2xx, investigations {len(listed)}")
+    assert len(listed) == 1, listed
+    assert set(accepted) == {listed[0]["investigation_id"]}, accepted
 
 
 def test_the_same_alert_firing_again_after_it_resolved_is_a_new_investigation(world_long_window, start_pair):
