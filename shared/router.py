@@ -47,6 +47,9 @@ EPISODE_TTL_S: Final = 3 * 24 * 3600
 RESOLVED_MARGIN_S: Final = 3600
 DRAIN_CHECK_S: Final = 10.0  # a request this long after the last look drains what other replicas deferred
 DRAIN_LIFETIME_S: Final = 900.0
+# How long an Alertmanager sighting waits for a hand-off under way in another request (the other HA
+# replica's, done in milliseconds) before it answers 503; a claim whose holder died waits out its lapse.
+HAND_OFF_WAIT_S: Final = 2.0
 Handler = Callable[[str, Mapping[str, str], bytes], Reply]
 
 
@@ -60,6 +63,7 @@ class Router:
     deployed: tuple[str, ...] = field(default_factory=registered)
     admission_window_s: float = ADMISSION_WINDOW_S
     background_drain: bool = True  # hand off deferrals from a thread (off: only drain_deferred() does)
+    hand_off_wait_s: float = HAND_OFF_WAIT_S
 
     def __post_init__(self) -> None:
         # One table of routes, (method, normalized path) -> handler; any other POST is the CloudEvent
@@ -202,15 +206,31 @@ class Router:
             admission.mark_admitted(self.store, investigation_id)
         specialist, why = self._specialist_for(incident, decision)
         answer.update(specialist=specialist, why=why)
-        try:
+        if alertmanager:
+            self._hand_off_or_wait(incident, investigation_id, specialist, traceparent, tracestate)
+        else:
             self._hand_off(incident, investigation_id, specialist, traceparent, tracestate)
-        except LeaseHeld:
-            if not alertmanager:
-                raise
-            # Alertmanager drops a 409: the incident is stored, and the sighting whose hand-off is under
-            # way answers its own sender 2xx only once it is done (5xx otherwise, and that one retries).
-            answer["hand_off"] = "under way in another request"
         return answer
+
+    def _hand_off_or_wait(self, incident: Incident, investigation_id: str, specialist: str,
+                          traceparent: str | None, tracestate: str | None) -> None:
+        """Hand off, or wait a moment for the request whose hand-off is under way; LeaseHeld (a 503 at
+        the Alertmanager door) when it is not done by then.
+
+        Alertmanager never sends a 2xx again, so a 2xx must mean handed off. The holder of the claim may
+        be the other HA replica's request (done in milliseconds: wait for it) or a worker killed
+        mid-emit, whose own sender's retry would otherwise be told "under way" by a claim nobody holds
+        any more; the 503 brings Alertmanager back until the claim lapses and a retry hands off itself.
+        """
+        deadline = time.monotonic() + self.hand_off_wait_s
+        while True:
+            try:
+                self._hand_off(incident, investigation_id, specialist, traceparent, tracestate)
+                return
+            except LeaseHeld:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
 
     def _specialist_for(self, incident: Incident, decision: Any) -> tuple[str, str]:
         specialist, why = decision.specialist, decision.why

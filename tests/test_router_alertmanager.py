@@ -129,3 +129,46 @@ def test_a_deferred_alert_over_the_admission_limit_is_a_2xx_and_handed_off_later
         time.sleep(0.1)
     assert len(emitter.events) == 2  # kept, then handed off when the budget allowed
     assert len(set(emitter.investigation_ids())) == 2
+
+
+# A hand-off under way in another request: Alertmanager never sends a 2xx again, so a 2xx must mean done.
+
+def test_a_claim_left_by_a_killed_worker_gets_a_5xx_until_it_lapses_then_the_retry_hands_off(store):
+    from shared.state import coalescing
+
+    router, emitter = _local(store)
+    router.hand_off_wait_s = 0.2
+    emitter.fail_times = 1  # the first sighting is stored, its hand-off fails: 503, nothing handed off
+    crash = alert(LABEL_SETS["KubePodCrashLooping"])
+    assert _am(router, crash).status == 503
+    (investigation,) = _investigations(store)
+    # The retry's worker claims the hand-off, and is SIGKILLed mid-emit: the claim stays until it lapses.
+    assert coalescing.claim_hand_off(store, investigation, "a-killed-worker")
+    retry = _am(router, crash)  # the other replica, or the dead worker's own sender retrying
+    assert retry.status == 503 and retry.body.get("retry") is True, retry.body
+    assert emitter.events == []
+    coalescing.release_hand_off(store, investigation, "a-killed-worker")  # the claim lapsed
+    assert _am(router, crash).status == 202
+    assert emitter.investigation_ids() == [investigation]
+
+
+def test_ha_replicas_at_once_wait_for_the_hand_off_under_way_and_all_get_a_2xx(store):
+    body = json.dumps(webhook(alert(LABEL_SETS["KubePodCrashLooping"]))).encode()
+    barrier = threading.Barrier(2)
+    with CaptureServer(on_request=lambda _: time.sleep(0.3)) as specialist:
+        router = _router(store, specialist.url)
+
+        def send(_):
+            barrier.wait()
+            return router.handle("/alertmanager", JSON, body)
+
+        with ThreadPoolExecutor(2) as pool:
+            replies = list(pool.map(send, range(2)))
+    assert [r.status for r in replies] == [202, 202], [r.body for r in replies]
+    assert len(specialist.requests) == 1
+
+
+def _investigations(store):
+    from shared.investigations import ListQuery, recent
+
+    return [i["investigation_id"] for i in recent(store, ListQuery())]
