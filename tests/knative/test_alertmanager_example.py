@@ -1,7 +1,11 @@
 """The Alertmanager example points a bearer-authenticated webhook at the router's /alertmanager."""
 
+import os
+import shutil
+import subprocess
 from urllib.parse import urlparse
 
+import pytest
 import yaml
 
 from tests.knative.manifests import KNATIVE, Manifests
@@ -33,3 +37,18 @@ def test_the_route_sends_alerts_to_kubetriage_without_stopping_other_receivers()
     _, config = _webhooks()
     (route,) = [r for r in config["route"]["routes"] if r["receiver"] == "kubetriage"]
     assert route["continue"] is True
+
+
+def test_the_webhook_sends_resolutions_which_close_the_alerts_episode():
+    (webhook,), _ = _webhooks()
+    assert webhook["send_resolved"] is True  # a re-fire after the resolution is a new investigation
+
+
+def test_the_real_alertmanager_accepts_the_example():
+    amtool = shutil.which("amtool")
+    if not amtool:
+        if os.environ.get("CI"):
+            pytest.fail("amtool must be installed (prometheus-alertmanager, .ci/setup.d/50-alertmanager.sh)")
+        pytest.skip("no amtool here (.ci/setup.d/50-alertmanager.sh installs prometheus-alertmanager)")
+    checked = subprocess.run([amtool, "check-config", str(EXAMPLE)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
