@@ -136,8 +136,8 @@ class Router:
         accepted, dropped, asked = [], [], False
         for index, item in enumerate(intake.items):
             if isinstance(item, Resolved):
-                closed = coalescing.close_episode(self.store, item.fingerprint, f"episode:{item.episode}",
-                                                  RESOLVED_MARGIN_S)
+                margin = RESOLVED_MARGIN_S if item.margin_s is None else item.margin_s
+                closed = coalescing.close_episode(self.store, item.fingerprint, f"episode:{item.episode}", margin)
                 dropped.append({"reason": item.reason, "investigation_id": closed})
                 continue
             if isinstance(item, Noise):

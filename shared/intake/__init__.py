@@ -20,4 +20,7 @@ class Resolved:
 
     reason: str
     fingerprint: str  # the incident's (shared.intake.fingerprint)
-    episode: str  # Alertmanager's fingerprint|startsAt
+    episode: str  # Alertmanager's fingerprint|startsAt, or a policy violation's (shared.intake.policy_events)
+    # How long late copies of the firing still join the closed episode; None: the router's default (an hour,
+    # for Alertmanager's HA replicas). A policy report has one writer whose versions arrive in order: 0.
+    margin_s: float | None = None

@@ -8,11 +8,13 @@ from typing import Any, Final
 
 from shared.errors import InvalidInput
 from shared.incident import Incident
-from shared.intake import Noise
+from shared.intake import Noise, Resolved
 from shared.intake.families import family_for_event, is_noise_reason
 from shared.intake.fingerprint import fingerprint, subject_of
+from shared.intake.policy_events import incident_from_policy_event, is_policy_event, items_from_report
 from shared.intake.rbac_events import BINDING_KINDS, incident_from_binding
 from shared.intake.workload_names import workload_from_owner, workload_from_pod_name
+from shared.security.policy_reports import REPORT_KINDS
 
 ADD: Final = "dev.knative.apiserver.resource.add"
 UPDATE: Final = "dev.knative.apiserver.resource.update"
@@ -21,6 +23,13 @@ TYPES: Final = (ADD, UPDATE, DELETE)
 
 _FIELD_CONTAINER = re.compile(r"(?:spec\.)?(?:initContainers|containers|ephemeralContainers)\{([^}]+)\}")
 _MESSAGE_CONTAINER = re.compile(r"(?:failed container|container) \"?([a-z0-9]([-a-z0-9]*[a-z0-9])?)\"? ")
+
+
+def items_from_event(attrs: Mapping[str, str], data: Any, cluster: str) -> list[Incident | Noise | Resolved]:
+    """What one ApiServerSource CloudEvent holds: one Event or binding, or a PolicyReport's every result."""
+    if isinstance(data, Mapping) and isinstance(data.get("kind"), str) and data["kind"] in REPORT_KINDS:  # a source watching wgpolicyk8s.io
+        return items_from_report(str(attrs.get("type") or ""), data, cluster)
+    return [incident_from_event(attrs, data, cluster)]
 
 
 def incident_from_event(attrs: Mapping[str, str], data: Any, cluster: str) -> Incident | Noise:
@@ -51,6 +60,8 @@ def incident_from_event(attrs: Mapping[str, str], data: Any, cluster: str) -> In
     kind, name = str(obj["kind"]), str(obj["name"])
     if data.get("type", "Warning") == "Normal":
         return Noise(f"Normal event {reason} is not a failure", kind, name)
+    if is_policy_event(data):  # Kyverno's or Gatekeeper's verdict about another object: a security incident
+        return incident_from_policy_event(data, cluster)
     if is_noise_reason(reason):
         return Noise(f"Warning {reason} is not a failure kubetriage investigates", kind, name)
     namespace = str(obj.get("namespace") or meta.get("namespace") or "")

@@ -82,7 +82,7 @@ def intake_from_cloudevent(attrs: Mapping[str, str], data: Any, cluster: str) ->
     """A CloudEvent's data as incidents, by its type; InvalidInput for a type the router does not take."""
     ce_type = attrs["type"]
     if ce_type in apiserver.TYPES:
-        items: list[Incident | Noise | Resolved] = [apiserver.incident_from_event(attrs, data, cluster)]
+        items: list[Incident | Noise | Resolved] = apiserver.items_from_event(attrs, data, cluster)
     elif ce_type == alertmanager.CE_TYPE:
         items = list(alertmanager.incidents_from_webhook(data, cluster))
     elif ce_type == manual.CE_TYPE:

@@ -125,7 +125,10 @@ def close_episode(store: KeyValueStore, fingerprint: str, delivery: str, margin_
     if record is None:
         return None
     investigation_id, _, _ = parse_delivery(record)
-    store.put(sighting, record, margin_s)
+    if margin_s > 0:
+        store.put(sighting, record, margin_s)
+    else:  # no late copies to absorb: the next sighting is a new episode at once
+        store.delete_if_equal(sighting, record)
     store.delete_if_equal(window_key(fingerprint), investigation_id)
     return investigation_id
 

@@ -93,6 +93,23 @@ def test_apiserver_events_with_any_field_broken(tmp_path_factory, data, value):
     _check(router, reply)
 
 
+def _policy_shapes():
+    from tests.security import policy_shapes as shapes
+
+    return [shapes.kyverno_event_on_policy(), shapes.kyverno_event_on_resource(), shapes.gatekeeper_event(),
+            shapes.privileged_report()]
+
+
+@FUZZ
+@given(data=st.data(), value=junk | lone)
+def test_policy_engine_events_and_reports_with_any_field_broken(tmp_path_factory, data, value):
+    router = _router(tmp_path_factory)
+    shape = data.draw(st.sampled_from(_policy_shapes()))
+    path = data.draw(st.sampled_from(list(_paths(shape))))
+    reply = router.handle("/", _ce("dev.knative.apiserver.resource.update"), _body(_replace(shape, path, value)))
+    _check(router, reply)
+
+
 @FUZZ
 @given(data=st.data(), value=junk | lone)
 def test_alertmanager_webhooks_with_any_field_broken(tmp_path_factory, data, value):
