@@ -231,6 +231,11 @@ SCENARIOS: Final[dict[str, Callable[[], Scenario]]] = {
     "security-falco-shell-in-secret-reader-pod": falco_shell,
 }
 
+# The policy-engine scenarios build on the helpers above (imported here, after them, to avoid a cycle).
+from devtools.security_scenarios.policy import SCENARIOS as _POLICY  # noqa: E402
+
+SCENARIOS.update(_POLICY)
+
 
 def render_suite(out_dir: Path, names: Iterable[str] | None = None) -> list[Path]:
     """Write the named scenarios (all by default) under `out_dir`; returns their directories."""
