@@ -23,11 +23,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from shared.cluster.kinds import CLUSTER_SCOPED, RESOURCES
+from shared.cluster.kinds import CLUSTER_SCOPED, CUSTOM, RESOURCES
 from shared.cluster.memory import InMemoryCluster
+from shared.errors import NotFound
 
 _PATH = re.compile(r"^/(?:api/(?P<cv>v1)|apis/(?P<g>[^/]+)/(?P<gv>[^/]+))"
                    r"(?:/namespaces/(?P<ns>[^/]+))?/(?P<res>[^/]+)(?:/(?P<name>[^/]+))?(?:/(?P<sub>[^/]+)(?P<rest>/.*)?)?$")
+_CONSTRAINTS = re.compile(r"/apis/constraints\.gatekeeper\.sh/v1beta1(?:/(?P<res>[^/]+))?")
 _METRICS = re.compile(r"/apis/metrics\.k8s\.io/v1beta1(?:/namespaces/(?P<ns>[^/]+))?/(?P<res>pods|nodes)")
 SUBRESOURCE_REACHED = "subresource reached the API server"  # the body of an exec/proxy/... answer
 
@@ -137,24 +139,33 @@ class KubeApiServer:
         if path == "/api":
             return 200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}, False
         if path == "/apis":
-            groups = sorted({api.split("/")[0] for _, api, _ in RESOURCES.values() if "/" in api})
-            return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+            served = {res: api for res, (_, api, _) in RESOURCES.items() if self._installed(res)}
+            groups = sorted({api.split("/")[0] for api in served.values() if "/" in api})
+            listed = [
                 {"name": g, "versions": [{"groupVersion": v, "version": v.split("/")[1]} for v in sorted(
-                    {api for _, api, _ in RESOURCES.values() if api.startswith(g + "/")})],
+                    {api for api in served.values() if api.startswith(g + "/")})],
                  "preferredVersion": {"groupVersion": self._preferred(g), "version": self._preferred(g).split("/")[1]}}
-                for g in groups]}, False
+                for g in groups]
+            if self.cluster.constraints() is not None:
+                version = {"groupVersion": "constraints.gatekeeper.sh/v1beta1", "version": "v1beta1"}
+                listed.append({"name": "constraints.gatekeeper.sh", "versions": [version], "preferredVersion": version})
+            return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": listed}, False
+        if constraints := _CONSTRAINTS.fullmatch(path):
+            return self._constraints(constraints.group("res"))
         if path in ("/api/v1",) or re.fullmatch(r"/apis/[^/]+/[^/]+", path):
             group_version = "v1" if path == "/api/v1" else path[len("/apis/"):]
             return 200, {"kind": "APIResourceList", "groupVersion": group_version, "resources": [
                 {"name": res, "singularName": kind.lower(), "namespaced": res not in CLUSTER_SCOPED, "kind": kind,
                  "verbs": ["get", "list", "watch"], "shortNames": list(shorts)}
-                for res, (kind, api, shorts) in RESOURCES.items() if api == group_version]
+                for res, (kind, api, shorts) in RESOURCES.items() if api == group_version and self._installed(res)]
                 + ([{"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]}]
                    if group_version == "v1" else [])}, False
         if metrics := _METRICS.fullmatch(path):
             return self._metrics(metrics.group("res"), metrics.group("ns") and unquote(metrics.group("ns")))
         m = _PATH.match(path)
         if not m or m.group("res") not in RESOURCES:
+            return 404, _status(404, "NotFound", f"the server could not find the requested resource ({path})"), False
+        if not self._installed(m.group("res")):
             return 404, _status(404, "NotFound", f"the server could not find the requested resource ({path})"), False
         res, ns, name = m.group("res"), m.group("ns"), m.group("name")
         ns, name = ns and unquote(ns), name and unquote(name)
@@ -207,6 +218,38 @@ class KubeApiServer:
         kind = "PodMetricsList" if res == "pods" else "NodeMetricsList"
         return 200, {"kind": kind, "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {},
                      "items": [{k: v for k, v in i.items() if k not in ("kind", "apiVersion")} for i in found]}, False
+
+    def _installed(self, resource: str) -> bool:
+        """A custom resource is served only where the cluster holds some (its CRD is installed), as a real server."""
+        if resource not in CUSTOM:
+            return True
+        try:
+            self.cluster.list(resource)
+        except NotFound:
+            return False
+        return True
+
+    def _constraints(self, plural: str | None) -> tuple[int, Any, bool]:
+        """Gatekeeper's constraints API: discovery of the kinds its templates made, and the list of one kind."""
+        held = self.cluster.constraints()
+        if held is None:
+            return 404, _status(404, "NotFound", "the server could not find the requested resource"), False
+        kinds = sorted({o.get("kind", "") for o in held})
+        if plural is None:
+            return 200, {"kind": "APIResourceList", "apiVersion": "v1",
+                         "groupVersion": "constraints.gatekeeper.sh/v1beta1", "resources": [
+                r for kind in kinds for r in (
+                    {"name": kind.lower(), "singularName": kind.lower(), "namespaced": False, "kind": kind,
+                     "verbs": ["delete", "get", "list", "patch", "update", "watch"], "categories": ["constraint",
+                                                                                                 "constraints"]},
+                    {"name": f"{kind.lower()}/status", "singularName": "", "namespaced": False, "kind": kind,
+                     "verbs": ["get", "patch", "update"]})]}, False
+        kind = next((k for k in kinds if k.lower() == unquote(plural)), None)
+        if kind is None:
+            return 404, _status(404, "NotFound", f"the server could not find the requested resource ({plural})"), False
+        items = [{k: v for k, v in o.items() if k not in ("kind", "apiVersion")} for o in held if o.get("kind") == kind]
+        return 200, {"kind": f"{kind}List", "apiVersion": "constraints.gatekeeper.sh/v1beta1",
+                     "metadata": {"resourceVersion": "1"}, "items": items}, False
 
     @staticmethod
     def _preferred(group: str) -> str:

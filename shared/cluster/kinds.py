@@ -37,10 +37,16 @@ RESOURCES: Final[dict[str, tuple[str, str, tuple[str, ...]]]] = {
     "rolebindings": ("RoleBinding", "rbac.authorization.k8s.io/v1", ()),
     "clusterroles": ("ClusterRole", "rbac.authorization.k8s.io/v1", ()),
     "clusterrolebindings": ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", ()),
+    # Policy engines' reports (Kyverno and others write the wg-policy CRD), where installed
+    "policyreports": ("PolicyReport", "wgpolicyk8s.io/v1alpha2", ("polr",)),
+    "clusterpolicyreports": ("ClusterPolicyReport", "wgpolicyk8s.io/v1alpha2", ("cpolr",)),
 }
 CLUSTER_SCOPED: Final[frozenset[str]] = frozenset(
-    {"nodes", "namespaces", "persistentvolumes", "storageclasses", "clusterroles", "clusterrolebindings"}
+    {"nodes", "namespaces", "persistentvolumes", "storageclasses", "clusterroles", "clusterrolebindings",
+     "clusterpolicyreports"}
 )
+# Served only where their CustomResourceDefinitions are installed: elsewhere the API answers 404.
+CUSTOM: Final[frozenset[str]] = frozenset({"policyreports", "clusterpolicyreports"})
 
 _ALIASES: dict[str, str] = {}
 for _resource, (_kind, _api, _shorts) in RESOURCES.items():

@@ -25,6 +25,11 @@ _FINAL_PATH: Final = re.compile(
     r"/(?:api/v1|apis/[a-z0-9.-]+/v[a-z0-9]+)(?:/namespaces/[a-z0-9-]{1,63})?/(?P<res>[a-z]+)"
     r"(?P<name>/[a-z0-9.-]{1,253}(?P<sub>/log|/status)?)?\Z")
 _SECRET_KINDS: Final = frozenset({"Secret", "SecretList"})
+# Gatekeeper's constraints: one cluster-scoped kind per ConstraintTemplate, so their names are not ours to list
+# in RESOURCES. The group's discovery (which kinds exist) and the list of one kind, nothing else.
+CONSTRAINTS_API: Final = "/apis/constraints.gatekeeper.sh/v1beta1"
+_PLURAL: Final = re.compile(r"[a-z0-9]{1,63}")
+_CONSTRAINTS_PATH: Final = re.compile(re.escape(CONSTRAINTS_API) + r"(?:/[a-z0-9]{1,63})?\Z")
 
 
 def request_policy(path: str, accept: str) -> tuple[str, bool]:
@@ -33,6 +38,8 @@ def request_policy(path: str, accept: str) -> tuple[str, bool]:
     Forbidden for any path outside the one shape. Secrets, however they were named, are asked for as
     metadata only.
     """
+    if _CONSTRAINTS_PATH.match(path):
+        return accept, False
     m = _FINAL_PATH.match(path)
     if m is None or m.group("res") not in RESOURCES or any(seg in (".", "..") for seg in path.split("/")):
         raise Forbidden(f"refused request path {path!r}: only reads of known resources, their log and status")
@@ -164,6 +171,25 @@ class LiveCluster:
             return None
         item_kind = "PodMetrics" if resource == "pods" else "NodeMetrics"
         return [{"kind": item_kind, "apiVersion": "metrics.k8s.io/v1beta1", **i} for i in doc.get("items") or []]
+
+    def constraints(self) -> list[dict[str, Any]] | None:
+        """Every Gatekeeper constraint with its audit status; None when Gatekeeper's constraints API is not served."""
+        try:
+            discovery = self._get(CONSTRAINTS_API)
+        except NotFound:
+            return None
+        found: list[dict[str, Any]] = []
+        for resource in discovery.get("resources") or []:
+            plural, kind = str(resource.get("name", "")), str(resource.get("kind", ""))
+            if not _PLURAL.fullmatch(plural) or "list" not in (resource.get("verbs") or []):
+                continue  # a subresource (k8s…/status: the list carries it), or a name that is no plural
+            try:
+                doc = self._get(f"{CONSTRAINTS_API}/{quote(plural, safe='')}", {"limit": LIST_PAGE})
+            except NotFound:
+                continue  # the template was deleted between the two reads
+            found += [{"kind": kind, "apiVersion": "constraints.gatekeeper.sh/v1beta1", **i}
+                      for i in doc.get("items") or []]
+        return found
 
     def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False,
              tail_lines: int | None = None, since_seconds: int | None = None) -> str | None:

@@ -6,9 +6,11 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from shared.cluster.kinds import CLUSTER_SCOPED, resource_for_kind
+from shared.cluster.kinds import CLUSTER_SCOPED, CUSTOM, resource_for_kind
 from shared.cluster.selectors import matches_field_selector, matches_label_selector
-from shared.errors import Forbidden
+from shared.errors import Forbidden, NotFound
+
+CONSTRAINTS_GROUP = "constraints.gatekeeper.sh/"  # Gatekeeper: one kind per ConstraintTemplate
 
 LogKey = tuple[str, str, str, bool]  # namespace, pod, container, previous
 
@@ -56,6 +58,9 @@ class InMemoryCluster:
         field_selector: str | None = None,
     ) -> list[dict[str, Any]]:
         resource = resource_for_kind(kind)
+        if resource in CUSTOM and resource not in self._objects:
+            # As the API server answers where the CRD is not installed (a snapshot holding none of them).
+            raise NotFound(f"the server could not find the requested resource ({resource}: not installed)")
         items = []
         for (ns, _), obj in sorted(self._objects.get(resource, {}).items()):
             if namespace and resource not in CLUSTER_SCOPED and ns != namespace:
@@ -76,6 +81,12 @@ class InMemoryCluster:
             return None
         return [copy.deepcopy(o) for (ns, _), o in sorted(held.items()) if not namespace or kind == "nodes"
                 or ns == namespace]
+
+    def constraints(self) -> list[dict[str, Any]] | None:
+        """Every Gatekeeper constraint (whatever its kind); None: Gatekeeper's constraints API is not here."""
+        found = [copy.deepcopy(o) for held in self._objects.values() for _, o in sorted(held.items())
+                 if str(o.get("apiVersion", "")).startswith(CONSTRAINTS_GROUP)]
+        return sorted(found, key=lambda o: (o.get("kind", ""), (o.get("metadata") or {}).get("name", ""))) or None
 
     def logs(
         self,

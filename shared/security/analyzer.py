@@ -19,6 +19,7 @@ from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
 from shared.security.audit import Audit, audit, category_of
 from shared.security.issues import SecurityIssue
+from shared.security.policy_findings import is_policy_incident, policy_finding
 from shared.security.rbac import RbacGraph
 from shared.tools.spec import ToolCall
 
@@ -40,8 +41,11 @@ class SecurityAnalyzer:
         reads = [("roles", ns), ("rolebindings", ns), ("clusterroles", None), ("clusterrolebindings", None)]
         if incident.object_kind not in ("RoleBinding", "ClusterRoleBinding"):
             reads += [("networkpolicies", ns), ("pods", ns), *((kind, ns) for kind in _WORKLOADS)]
-        return [ToolCall("list_resources", {k: v for k, v in (("kind", kind), ("namespace", n)) if v})
-                for kind, n in reads]
+        calls = [ToolCall("list_resources", {k: v for k, v in (("kind", kind), ("namespace", n)) if v})
+                 for kind, n in reads]
+        if is_policy_incident(incident):
+            calls.append(ToolCall("policy_reports", {"namespace": ns} if ns else {}))
+        return calls
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         inc = evidence.incident
@@ -56,6 +60,9 @@ class SecurityAnalyzer:
             owned = [p for p in pods if not (p.get("metadata") or {}).get("ownerReferences")]
             workloads = [w for kind in _WORKLOADS for w in evidence.list(kind, ns)] + owned
         result = audit(ns, workloads, graph, evidence.list("networkpolicies", ns) if ns else (), pods, self._allowed)
+        if is_policy_incident(inc):  # a policy engine's verdict: checked against the live object
+            reports = evidence.read("policy_reports", {"namespace": ns} if ns else {})
+            return policy_finding(inc, reports, [*pods, *workloads], result, self._allowed)
         issues = _focus(result.issues, inc)
         if inc.reason.startswith("Falco ") and inc.pod:
             return _runtime_finding(inc, pods, graph, issues)

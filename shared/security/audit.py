@@ -33,7 +33,9 @@ CATEGORY_OF: Final = {
     "pull_policy_never": "security_image_policy",
     "no_default_deny": "security_network_unrestricted", "policy_allows_all": "security_network_unrestricted",
     "pods_without_policy": "security_network_unrestricted",
+    "policy_violation": "security_policy_violation",  # a policy engine's rule the auditor has no check for
 }
+_RAISED_BY_ACCOUNT: Final = ("privileged", "host_path", "hostpid", "runs_as_root", "added_capabilities")
 _RAISES_POSTURE: Final = ("can_get_secrets", "can_list_secrets", "can_create_pods_exec", "cluster_admin_binding",
                           "can_escalate_roles", "can_bind_clusterroles", "can_impersonate_users")
 
@@ -60,7 +62,7 @@ def audit(
     allowed_registries: Iterable[str] = (),
 ) -> Audit:
     rbac_issues = audit_rbac(rbac, [namespace] if namespace else None)
-    dangerous = {i.object: i for i in rbac_issues if i.check in _RAISES_POSTURE}
+    dangerous = account_risks(rbac_issues)
     issues: list[SecurityIssue] = list(rbac_issues)
     by_design: list[str] = []
     for obj in workloads:
@@ -73,15 +75,29 @@ def audit(
             continue
         account = subject_key("ServiceAccount", spec.get("serviceAccountName") or "default", meta.get("namespace"))
         found = audit_pod_spec(owner, spec) + audit_images(owner, spec, allowed_registries)
-        risk = dangerous.get(account)
-        if risk is not None:
-            found = [replace(i, severity=raise_severity(i.severity), danger=(*i.danger, f"its service account "
-                     f"{account} {risk.danger[0] if risk.danger else 'is bound to cluster-admin'}"))
-                     if i.check in ("privileged", "host_path", "hostpid", "runs_as_root", "added_capabilities")
-                     else i for i in found]
-        issues += found
+        issues += with_account_danger(found, dangerous.get(account), account)
     if namespace:
         issues += audit_network(namespace, pods, policies)
     checked = (f"RBAC bindings of {len(rbac.subjects())} subjects", f"{len(workloads)} workloads against the Pod "
                "Security Standards", "image references", f"{len(policies)} network policies")
-    return Audit(tuple(sorted(issues, key=lambda i: (i.rank, i.object))), tuple(by_design), checked)
+    return Audit(tuple(sorted(issues, key=rank_key)), tuple(by_design), checked)
+
+
+def rank_key(issue: SecurityIssue) -> tuple[int, bool, str]:
+    """Most severe first; at one severity, what the workload's own account makes worse first."""
+    return issue.rank, not issue.worse_here, issue.object
+
+
+def account_risks(rbac_issues: Iterable[SecurityIssue]) -> dict[str, SecurityIssue]:
+    """Each subject's permission that makes a weakness of its workloads worse (read Secrets, exec, escalate)."""
+    return {i.object: i for i in rbac_issues if i.check in _RAISES_POSTURE}
+
+
+def with_account_danger(found: Iterable[SecurityIssue], risk: SecurityIssue | None,
+                        account: str) -> list[SecurityIssue]:
+    """Posture issues a step more severe, saying why, when the workload's account holds a dangerous permission."""
+    if risk is None:
+        return list(found)
+    said = f"its service account {account} {risk.danger[0] if risk.danger else 'is bound to cluster-admin'}"
+    return [replace(i, severity=raise_severity(i.severity), danger=(*i.danger, said), worse_here=True)
+            if i.check in _RAISED_BY_ACCOUNT else i for i in found]

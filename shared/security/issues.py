@@ -17,6 +17,7 @@ class SecurityIssue:
     rule: str  # the standard it breaks: "Pod Security Standards baseline: Privileged Containers; CIS 5.2.1"
     fix: str  # text, never executed
     danger: tuple[str, ...] = field(default=())  # what makes it worse here (the pod's account can read Secrets)
+    worse_here: bool = False  # raised for what the workload's own account can do: ranks first among its severity
 
     @property
     def rank(self) -> int:

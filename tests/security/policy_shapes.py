@@ -8,6 +8,7 @@ unless --audit-events-involved-namespace) and pkg/webhook/policy.go (FailedAdmis
 DryrunViolation); the wgpolicyk8s.io/v1alpha2 PolicyReport CRD.
 """
 
+import uuid
 from typing import Any
 
 POD = "card-tokenizer-6d8f9b7c5-k2x7p"
@@ -104,7 +105,7 @@ def policy_report(results: list[dict[str, Any]], *, kind: str = "Deployment", na
     """Kyverno's per-resource report (1.10+): named by the resource's uid, `scope` the resource."""
     summary = {k: sum(1 for r in results if r["result"] == k) for k in ("pass", "fail", "warn", "error", "skip")}
     scope = {"apiVersion": "apps/v1" if kind != "Pod" else "v1", "kind": kind, "name": name, "namespace": ns,
-             "uid": "3e4f5a6b-7c8d-9e0f-1a2b-3c4d5e6f7a8b"}
+             "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ns}/{kind}/{name}"))}
     return {"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport",
             "metadata": {"name": scope["uid"], "namespace": ns, "resourceVersion": "48213",
                          "labels": {"app.kubernetes.io/managed-by": "kyverno"},
