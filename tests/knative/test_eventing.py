@@ -3,6 +3,8 @@
 from collections import Counter
 from urllib.parse import urlparse
 
+import pytest
+
 from tests.knative.manifests import INTAKE_TYPES, SPECIALIST_TYPES, Manifests, env_value, iso_seconds, labels_match
 
 
@@ -80,7 +82,7 @@ def test_diagnoses_posted_to_the_broker_reach_a_subscriber(base: Manifests):
 
 
 def test_the_apiserversource_sends_every_namespaces_core_events_to_the_broker(base: Manifests):
-    (source,) = base.of("ApiServerSource")
+    source = base.named("ApiServerSource", "kubetriage-k8s-events")
     spec = source["spec"]
     assert source["apiVersion"] == "sources.knative.dev/v1"
     assert spec["mode"] == "Resource"
@@ -92,7 +94,7 @@ def test_the_apiserversource_sends_every_namespaces_core_events_to_the_broker(ba
 
 
 def test_the_apiserversource_runs_under_its_own_account_that_may_only_watch_events(base: Manifests):
-    account = base.of("ApiServerSource")[0]["spec"]["serviceAccountName"]
+    account = base.named("ApiServerSource", "kubetriage-k8s-events")["spec"]["serviceAccountName"]
     assert account != "kubetriage-functions"
     base.named("ServiceAccount", account)
     roles = [b["roleRef"]["name"] for b in base.of("ClusterRoleBinding")
@@ -100,6 +102,49 @@ def test_the_apiserversource_runs_under_its_own_account_that_may_only_watch_even
     assert len(roles) == 1
     rules = base.named("ClusterRole", roles[0])["rules"]
     assert rules == [{"apiGroups": [""], "resources": ["events"], "verbs": ["get", "list", "watch"]}]
+
+
+SECURITY_SOURCES = {
+    "kubetriage-rbac-bindings": [{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding"},
+                                 {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding"}],
+    "kubetriage-policy-reports": [{"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport"},
+                                  {"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "ClusterPolicyReport"}],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECURITY_SOURCES), ids=[
+    "new and changed RoleBindings and ClusterRoleBindings in every namespace reach the broker",
+    "PolicyReports and ClusterPolicyReports (Kyverno and other engines) in every namespace reach the broker"])
+def test_the_security_sources_send_every_namespaces_objects_to_the_broker(base: Manifests, name):
+    spec = base.named("ApiServerSource", name)["spec"]
+    assert spec["mode"] == "Resource" and spec["resources"] == SECURITY_SOURCES[name]
+    assert spec["namespaceSelector"] == {}
+    (broker,) = base.of("Broker")
+    assert spec["sink"]["ref"] == {"apiVersion": "eventing.knative.dev/v1", "kind": "Broker",
+                                   "name": broker["metadata"]["name"]}
+
+
+def test_every_kind_a_source_watches_is_one_the_router_takes():
+    from shared.intake.rbac_events import BINDING_KINDS
+    from shared.security.policy_reports import REPORT_KINDS
+
+    watched = {r["kind"] for resources in SECURITY_SOURCES.values() for r in resources}
+    assert watched == set(BINDING_KINDS) | set(REPORT_KINDS)
+
+
+def test_the_security_sources_account_may_only_watch_what_they_watch(base: Manifests):
+    accounts = {base.named("ApiServerSource", n)["spec"]["serviceAccountName"] for n in SECURITY_SOURCES}
+    (account,) = accounts
+    assert account not in ("kubetriage-functions", base.named("ApiServerSource", "kubetriage-k8s-events")[
+        "spec"]["serviceAccountName"])
+    roles = [b["roleRef"]["name"] for b in base.of("ClusterRoleBinding")
+             if {"kind": "ServiceAccount", "name": account, "namespace": "kubetriage"} in b["subjects"]]
+    (role,) = roles
+    granted = {(g, r, v) for rule in base.named("ClusterRole", role)["rules"] for g in rule["apiGroups"]
+               for r in rule["resources"] for v in rule["verbs"]}
+    wanted = {(api["apiVersion"].split("/")[0], api["kind"].lower() + "s", verb)
+              for resources in SECURITY_SOURCES.values() for api in resources for verb in ("get", "list", "watch")}
+    assert granted == wanted
 
 
 def test_the_sink_binding_gives_k_sink_to_exactly_the_specialists(deployment: Manifests):

@@ -45,8 +45,8 @@ def test_the_image_is_set_once_for_every_function(rendered: Manifests):
 
 
 def test_the_all_namespaces_selector_survives_rendering(rendered: Manifests):
-    (source,) = rendered.of("ApiServerSource")
-    assert source["spec"]["namespaceSelector"] == {}
+    for source in rendered.of("ApiServerSource"):
+        assert source["spec"]["namespaceSelector"] == {}, source["metadata"]["name"]
 
 
 def test_every_specialist_is_deployed_by_the_base(rendered: Manifests):
