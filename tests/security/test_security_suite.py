@@ -70,3 +70,23 @@ def test_a_falco_alert_over_http_reaches_the_security_auditor_function(suite, tm
                 proc.wait(10)
     diagnosis = sink.requests[0].json()
     assert diagnosis["specialist"] == "security_auditor" and diagnosis["category"] == "security_runtime_alert"
+
+
+def test_a_kyverno_event_against_a_live_cluster_reads_its_reports_with_get_only(suite, tmp_path):
+    """The kubernetes client against the local API server serving the scenario (PolicyReports and all)."""
+    from tests.test_cli import _run
+
+    scenario = suite / "security-kyverno-privileged-pod-whose-account-reads-secrets"
+    with serve_cluster(load_snapshot(scenario)) as api:
+        kubeconfig = api.write_kubeconfig(tmp_path / "kubeconfig")
+        out = _run(["diagnose", "--event", str(scenario / "event.json"), "--json"], tmp_path,
+                   KUBECONFIG=str(kubeconfig))
+    assert out.returncode == 0, out.stderr
+    diagnosis = json.loads(out.stdout)
+    assert diagnosis["specialist"] == "security_auditor" and diagnosis["category"] == "security_privileged_workload"
+    assert "disallow-privileged-containers" in diagnosis["root_cause"]
+    assert {r["method"] for r in api.requests} == {"GET"}
+    paths = {r["path"] for r in api.requests}
+    assert "/apis/wgpolicyk8s.io/v1alpha2/namespaces/payments/policyreports" in paths
+    assert "/apis/constraints.gatekeeper.sh/v1beta1" in paths  # asked, and told Gatekeeper is not installed
+    assert not [p for p in paths if "/secrets" in p]
