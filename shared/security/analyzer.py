@@ -9,6 +9,7 @@ the namespace. Nothing found is said as such, with what was checked.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
@@ -17,9 +18,9 @@ from shared.analyzers.strength import Strength
 from shared.categories import HEALTHY
 from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
-from shared.security.audit import Audit, audit, category_of
+from shared.security.audit import Audit, audit, category_of, rank_key
 from shared.security.issues import SecurityIssue
-from shared.security.policy_findings import is_policy_incident, policy_finding
+from shared.security.policy_findings import engine_issues, is_policy_incident, policy_finding
 from shared.security.rbac import RbacGraph
 from shared.tools.spec import ToolCall
 
@@ -43,7 +44,7 @@ class SecurityAnalyzer:
             reads += [("networkpolicies", ns), ("pods", ns), *((kind, ns) for kind in _WORKLOADS)]
         calls = [ToolCall("list_resources", {k: v for k, v in (("kind", kind), ("namespace", n)) if v})
                  for kind, n in reads]
-        if is_policy_incident(incident):
+        if is_policy_incident(incident) or (ns and incident.object_kind not in ("RoleBinding", "ClusterRoleBinding")):
             calls.append(ToolCall("policy_reports", {"namespace": ns} if ns else {}))
         return calls
 
@@ -63,6 +64,10 @@ class SecurityAnalyzer:
         if is_policy_incident(inc):  # a policy engine's verdict: checked against the live object
             reports = evidence.read("policy_reports", {"namespace": ns} if ns else {})
             return policy_finding(inc, reports, [*pods, *workloads], result, self._allowed)
+        if ns and inc.object_kind not in ("RoleBinding", "ClusterRoleBinding"):  # what the policy engines see that the audit cannot (custom rules, their own parameters)
+            seen, said = engine_issues(evidence.read("policy_reports", {"namespace": ns}), result.issues)
+            result = replace(result, issues=tuple(sorted([*result.issues, *seen], key=rank_key)),
+                             checked=(*result.checked, said))
         issues = _focus(result.issues, inc)
         if inc.reason.startswith("Falco ") and inc.pod:
             return _runtime_finding(inc, pods, graph, issues)

@@ -186,3 +186,38 @@ def _violation(inc: Incident, issue: SecurityIssue, standard: str, line: str, co
                         f"{inc.labels.get('rule', '')} on {issue.object} ({engine}, {_verdict(inc)})", root, evidence,
                         fixes, _commands(inc, issue.object, account), Strength.STATE_SAYS if confirmed else
                         Strength.SCHEDULER_SAYS, ANALYZER, corroborated=confirmed, caveats=0 if confirmed else 1)
+
+
+def engine_issues(reports: Mapping[str, Any] | None, own: Sequence[SecurityIssue]) -> tuple[list[SecurityIssue], str]:
+    """For an audit: what only the engines see (rules with no check of the auditor's, or parameters of their own),
+    one per (policy, rule, workload); results the auditor's own check decides are already judged on the live
+    object (reported above when they hold, and stale when they do not). Also what was read, for `checked`."""
+    if not reports:
+        return [], "policy engine results: none read"
+    issues: dict[tuple[str, str, str, str], SecurityIssue] = {}
+    for result in (PolicyResult.from_dict(r) for r in reports.get("failing") or []):
+        known = policy_check(result.engine, result.policy, result.rule)
+        where = _workload_of(result)
+        if result.result == "error" or (known and (known.exact or any(
+                i.object == where and i.check in known.checks for i in own))):
+            continue
+        severity = {"info": "low", "": "medium"}.get(result.severity, result.severity)
+        issues.setdefault((result.engine, result.policy, result.rule, where), SecurityIssue(
+            known.checks[0] if known else "policy_violation", severity if severity in SEVERITIES else "medium", where,
+            result.line, f"{result.engine} {result.policy}/{result.rule}" + (f"; {known.standard}" if known else ""),
+            f"Bring {where} in line with {result.policy}/{result.rule}: {result.message}"))
+    summary = reports.get("summary") or {}
+    said = (f"{sum(summary.values())} policy engine results ({summary.get('fail', 0)} failing, "
+            f"{summary.get('skip', 0)} skipped; " + ", ".join(f"{k} {v}" for k, v in (reports.get("sources") or {})
+                                                               .items()) + ")")
+    return list(issues.values()), said
+
+
+def _workload_of(result: PolicyResult) -> str:
+    """A pod's result lifted to the workload that makes it (Kyverno reports the pod and its Deployment both)."""
+    if result.kind != "Pod":
+        return result.resource
+    from shared.intake.workload_names import workload_from_pod_name
+
+    kind, name = workload_from_pod_name(result.name)
+    return f"{kind}/{result.namespace}/{name}" if kind and name else result.resource

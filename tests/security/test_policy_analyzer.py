@@ -151,3 +151,26 @@ def test_an_admission_denial_points_at_the_workload_whose_template_still_violate
     finding = _conclude(denied, [PRIVILEGED, DENY])  # the pod was never created: its ReplicaSet keeps trying
     assert finding.category == "security_privileged_workload"
     assert "denied" in finding.root_cause and "Deployment/payments/card-tokenizer" in finding.root_cause
+
+
+def _sweep(objects):
+    from tests.analyzers.cluster_builders import incident
+
+    return _conclude(incident(namespace="payments", object_kind="Namespace", object_name="payments",
+                              family="security", source="manual"), objects)
+
+
+def test_an_audit_reports_what_only_the_policy_engine_can_see():
+    labels = shapes.policy_report([shapes.report_result(
+        "require-labels", "check-for-labels", "fail", severity="medium", category="Best Practices",
+        message="validation error: The label `team` is required.")], name="checkout")
+    finding = _sweep([_deploy("checkout"), DENY, labels])
+    assert finding.category == "security_policy_violation"
+    assert "require-labels/check-for-labels" in _text(finding) and "`team` is required" in _text(finding)
+
+
+def test_an_audit_does_not_repeat_an_engine_result_the_live_object_no_longer_breaks():
+    stale = shapes.privileged_report()  # says card-tokenizer is privileged; the Deployment was fixed since
+    finding = _sweep([_deploy("card-tokenizer", sa="card-tokenizer"), DENY, stale])
+    assert finding.category == "healthy", finding.summary
+    assert "3 policy engine results (1 failing" in finding.root_cause  # read, and judged on the live object
