@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from shared.errors import DeliveryError
+from shared.intake.binding import encode_header_value
 from shared.outbound import post_json
 
 INVESTIGATION_REQUESTED: Final = "io.kubetriage.investigation.requested"
@@ -29,8 +30,9 @@ def binary_headers(
     }
     for name, value in extensions.items():
         if value:
-            headers[f"ce-{name}"] = "".join(ch for ch in str(value) if ch not in "\r\n")
-    return headers
+            headers[f"ce-{name}"] = str(value)
+    # The binding's percent-encoding (space, quote, %, non-ASCII, CR/LF): the receiver decodes it back.
+    return {k: encode_header_value(v) if k.startswith("ce-") else v for k, v in headers.items()}
 
 
 class HttpEmitter:

@@ -19,15 +19,9 @@ from shared.errors import InvalidInput, LeaseHeld
 from shared.events import INVESTIGATION_REQUESTED
 from shared.incident import Incident
 from shared.intake import Noise, Resolved
+from shared.intake.binding import content_mode, events_from_http, is_cloudevent
 from shared.intake.doors import ALERTMANAGER_PATH, check_bearer, cloudevent_needs_token, normalize_path
-from shared.intake.http import (
-    NOT_A_CLOUDEVENT,
-    Intake,
-    cloudevent_from_http,
-    intake_from_cloudevent,
-    is_cloudevent,
-    webhook_from_http,
-)
+from shared.intake.http import Intake, intakes_from_cloudevents, webhook_from_http
 from shared.intake.limits import MAX_BODY_BYTES
 from shared.ports import EventEmitter, KeyValueStore
 from shared.redaction import redact_fields
@@ -111,7 +105,7 @@ class Router:
                 return _too_large()
             if is_cloudevent(headers):
                 raise InvalidInput("CloudEvents go to /, not to /alertmanager (raw Alertmanager webhooks only)")
-            reply = self._accept_all(webhook_from_http(body, self.settings.cluster_name), alertmanager=True)
+            reply = self._accept_all([webhook_from_http(body, self.settings.cluster_name)], alertmanager=True)
         except Exception as exc:  # noqa: BLE001 - the edge maps every failure to a status
             reply = reply_for_error(exc)
         if reply.status in (409, 429) or (400 <= reply.status < 500 and reply.status not in (400, 401, 413)):
@@ -123,17 +117,37 @@ class Router:
         try:
             if len(body) > MAX_BODY_BYTES:
                 return _too_large()
-            if not is_cloudevent(headers):
-                raise InvalidInput(NOT_A_CLOUDEVENT)
-            attrs, data = cloudevent_from_http(headers, body)
-            if cloudevent_needs_token(attrs["type"], self.settings.cloudevents_require_token):
-                self.require_token(headers, f"CloudEvents of type {attrs['type']}")
-            return self._accept_all(intake_from_cloudevent(attrs, data, self.settings.cluster_name))
+            events = events_from_http(headers, body)
+            locked = sorted({attrs["type"] for attrs, _ in events
+                             if cloudevent_needs_token(attrs["type"], self.settings.cloudevents_require_token)})
+            if locked:
+                self.require_token(headers, f"CloudEvents of type {', '.join(locked)}")
+            # A batch is checked whole before any of it is taken (binding.py); then each event is taken
+            # as if it came alone. A failure midway answers 5xx/409 and the sender's retry of the whole
+            # batch finds the events already taken by their source + id: none lost, none counted twice.
+            batch = content_mode(headers) == "batch"
+            return self._accept_all(intakes_from_cloudevents(events, self.settings.cluster_name, batch=batch))
         except Exception as exc:  # noqa: BLE001 - the edge maps every failure to a status
             return reply_for_error(exc)
 
-    def _accept_all(self, intake: Intake, *, alertmanager: bool = False) -> Reply:
-        accepted, dropped, asked = [], [], False
+    def _accept_all(self, intakes: list[Intake], *, alertmanager: bool = False) -> Reply:
+        accepted: list[dict[str, Any]] = []
+        dropped: list[dict[str, Any]] = []
+        asked = False
+        for intake in intakes:
+            asked = self._accept_intake(intake, accepted, dropped, alertmanager=alertmanager) or asked
+        body_out: dict[str, Any] = {"accepted": accepted, "dropped": dropped}
+        if accepted and all(a.get("redelivery") for a in accepted):
+            body_out["redelivery"] = True
+        headers_out = {}
+        if asked and len(accepted) == 1:  # the person who asked can follow it (ARCHITECTURE: the API)
+            headers_out["Location"] = f"/investigations/{accepted[0]['investigation_id']}"
+        return Reply(202 if accepted else 200, body_out, headers_out)
+
+    def _accept_intake(self, intake: Intake, accepted: list[dict[str, Any]], dropped: list[dict[str, Any]], *,
+                       alertmanager: bool) -> bool:
+        """Takes one event's (or webhook's) items into `accepted`/`dropped`; True when a person asked."""
+        asked = False
         for index, item in enumerate(intake.items):
             if isinstance(item, Resolved):
                 margin = RESOLVED_MARGIN_S if item.margin_s is None else item.margin_s
@@ -148,13 +162,7 @@ class Router:
             accepted.append(self._accept(item, delivery, intake.traceparent, intake.tracestate,
                                          alertmanager=alertmanager))
             asked = asked or item.source == "manual"
-        body_out: dict[str, Any] = {"accepted": accepted, "dropped": dropped}
-        if accepted and all(a.get("redelivery") for a in accepted):
-            body_out["redelivery"] = True
-        headers_out = {}
-        if asked and len(accepted) == 1:  # the person who asked can follow it (ARCHITECTURE: the API)
-            headers_out["Location"] = f"/investigations/{accepted[0]['investigation_id']}"
-        return Reply(202 if accepted else 200, body_out, headers_out)
+        return asked
 
     def _accept(self, incident: Incident, delivery: str | None, traceparent: str | None,
                 tracestate: str | None, *, alertmanager: bool = False) -> dict[str, Any]:

@@ -17,7 +17,7 @@ def specialist_handler(name: str) -> Callable[[Any], Any]:
     """The functions-framework HTTP handler for the specialist called `name`."""
     import flask
 
-    from shared.intake.http import cloudevent_from_http
+    from shared.intake.binding import event_from_http
     from shared.logs import log_request, setup_logging
     from shared.replies import reply_for_error
 
@@ -40,7 +40,7 @@ def specialist_handler(name: str) -> Callable[[Any], Any]:
     def handle(request: flask.Request) -> flask.Response:
         started = time.monotonic()
         try:
-            attrs, data = cloudevent_from_http(dict(request.headers), request.get_data())
+            attrs, data = event_from_http(dict(request.headers), request.get_data())
             reply = specialist().handle(attrs, data)
         except Exception as exc:  # noqa: BLE001 - the edge answers every failure with a status
             reply = reply_for_error(exc)
