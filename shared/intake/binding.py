@@ -30,7 +30,10 @@ STRUCTURED: Final = "application/cloudevents+json"
 BATCH: Final = "application/cloudevents-batch+json"
 MAX_BATCH_EVENTS: Final = 100  # each event may cost a hand-off: a batch stays well inside one request's time
 REQUIRED: Final = ("specversion", "id", "source", "type")
-_PRINTABLE: Final = re.compile(r"^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]{1,1024}$")
+# The spec's String: no control characters, no lone surrogates, no noncharacters (U+FDD0-FDEF, U+nFFFE/F).
+_NONCHARACTERS: Final = "".join(chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+_NOT_TEXT: Final = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]")
+MAX_ATTRIBUTE_CHARS: Final = 1024
 _NAME: Final = re.compile(r"^[a-z0-9]{1,64}$")  # the spec's attribute names (lower-case letters and digits)
 _QUOTED_PAIR: Final = re.compile(r"\\(.)")
 _HEADER_SAFE: Final = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"%')
@@ -195,8 +198,9 @@ def _check(attrs: Attributes, where: str = "") -> None:
     missing = [f"{where}CloudEvent attribute {name!r} is missing" for name in REQUIRED if not attrs.get(name)]
     if missing:
         raise InvalidInput(missing)
-    bad = [f"{where}CloudEvent attribute {name!r} must be printable text (at most 1024 characters)"
-           for name in REQUIRED if not _PRINTABLE.match(attrs[name])]
+    bad = [f"{where}CloudEvent attribute {name!r} must be text of at most {MAX_ATTRIBUTE_CHARS} characters, "
+           "without control characters or noncharacters"
+           for name in REQUIRED if len(attrs[name]) > MAX_ATTRIBUTE_CHARS or _NOT_TEXT.search(attrs[name])]
     if bad:
         raise InvalidInput(bad)
     if attrs["specversion"] not in SPECVERSIONS:
