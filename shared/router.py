@@ -20,7 +20,13 @@ from shared.events import INVESTIGATION_REQUESTED
 from shared.incident import Incident
 from shared.intake import Noise, Resolved
 from shared.intake.binding import content_mode, events_from_http, is_cloudevent
-from shared.intake.doors import ALERTMANAGER_PATH, check_bearer, cloudevent_needs_token, normalize_path
+from shared.intake.doors import (
+    ALERTMANAGER_PATH,
+    check_bearer,
+    cloudevent_needs_token,
+    locked_door,
+    normalize_path,
+)
 from shared.intake.http import Intake, intakes_from_cloudevents, webhook_from_http
 from shared.intake.limits import MAX_BODY_BYTES
 from shared.ports import EventEmitter, KeyValueStore
@@ -121,7 +127,7 @@ class Router:
             locked = sorted({attrs["type"] for attrs, _ in events
                              if cloudevent_needs_token(attrs["type"], self.settings.cloudevents_require_token)})
             if locked:
-                self.require_token(headers, f"CloudEvents of type {', '.join(locked)}")
+                self.require_token(headers, locked_door(locked))
             # A batch is checked whole before any of it is taken (binding.py); then each event is taken
             # as if it came alone. A failure midway answers 5xx/409 and the sender's retry of the whole
             # batch finds the events already taken by their source + id: none lost, none counted twice.

@@ -86,3 +86,24 @@ def test_settings_read_the_cloudevent_lock_from_the_environment():
     assert not Settings.from_env({}).cloudevents_require_token
     with pytest.raises(Exception, match="KUBETRIAGE_CLOUDEVENTS_REQUIRE_TOKEN"):
         Settings.from_env({"KUBETRIAGE_CLOUDEVENTS_REQUIRE_TOKEN": "perhaps"})
+
+
+def test_a_manual_request_without_the_token_is_told_to_go_to_the_router_not_the_broker(store):
+    reply = Router(settings=Settings(alertmanager_token=TOKEN), store=store, emitter=RecordingEmitter()).handle(
+        "/", _ce("io.kubetriage.diagnosis.requested", "ask-broker"), MANUAL)
+    assert reply.status == 401
+    assert "router itself" in reply.body["error"] and "Broker" in reply.body["error"]
+
+
+def test_a_batch_holding_one_manual_request_needs_the_token_for_all_of_it(store):
+    events = [{"specversion": "1.0", "type": "dev.knative.apiserver.resource.update", "source": "/k", "id": "b-1",
+               "data": json.loads(EVENT)},
+              {"specversion": "1.0", "type": "io.kubetriage.diagnosis.requested", "source": "/me", "id": "b-2",
+               "data": json.loads(MANUAL)}]
+    emitter = RecordingEmitter()
+    router = Router(settings=Settings(alertmanager_token=TOKEN), store=store, emitter=emitter)
+    headers = {"Content-Type": "application/cloudevents-batch+json"}
+    assert router.handle("/", headers, json.dumps(events).encode()).status == 401
+    assert emitter.events == []
+    reply = router.handle("/", {**headers, "Authorization": f"Bearer {TOKEN}"}, json.dumps(events).encode())
+    assert reply.status == 202 and len(reply.body["accepted"]) == 2

@@ -17,11 +17,12 @@ KUBECTL: Final = next(
     (p for p in (Path("/usr/lib/google-cloud-sdk/bin/kubectl.1.32"), shutil.which("kubectl")) if p and Path(p).exists()),
     None,
 )
+# What the Broker delivers to the router. Manual requests (io.kubetriage.diagnosis.requested) are not
+# here: they need the bearer token, which a Broker delivery cannot carry (knative/triggers.yaml).
 INTAKE_TYPES: Final = frozenset({
     "dev.knative.apiserver.resource.add",
     "dev.knative.apiserver.resource.update",
     "io.kubetriage.alertmanager.webhook",
-    "io.kubetriage.diagnosis.requested",
 })
 SPECIALIST_TYPES: Final = frozenset({"io.kubetriage.investigation.requested", "io.kubetriage.investigation.continued"})
 KSVC_API: Final = "serving.knative.dev/v1"

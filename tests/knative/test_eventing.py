@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.knative.manifests import INTAKE_TYPES, SPECIALIST_TYPES, Manifests, env_value, iso_seconds, labels_match
+from tests.knative.manifests import INTAKE_TYPES, SPECIALIST_TYPES, Manifests, env, env_value, iso_seconds, labels_match
 
 
 def _assert_delivery(delivery, services, where):
@@ -166,3 +166,49 @@ def test_every_registered_specialist_has_its_service_and_triggers_in_the_base(ba
     for name in SPECIALISTS:
         filters = by_subscriber[f"kubetriage-{name.replace('_', '-')}"]
         assert {f.get("specialist") for f in filters} == {name}
+
+
+# A valid event of each type a Trigger may deliver to the router, as the Broker delivers it: no Authorization.
+_ROUTER_SAMPLES = {
+    "dev.knative.apiserver.resource.add": "backoff_event.json",
+    "dev.knative.apiserver.resource.update": "backoff_event.json",
+    "io.kubetriage.alertmanager.webhook": "alert_image_pull.json",
+    "io.kubetriage.diagnosis.requested": None,  # written below: a person's question
+}
+
+
+def test_no_trigger_delivers_to_the_router_what_the_router_refuses_without_the_token(deployment: Manifests, tmp_path):
+    """The Broker cannot add a bearer token: every type a Trigger sends the router must be taken without one.
+
+    Run through the router's own code, with the settings the manifests give it (the token is required
+    there), so a lock on a Broker-delivered type shows up here as the 401 the Broker would dead-letter.
+    """
+    import json
+    from pathlib import Path
+
+    from shared.router import Router
+    from shared.settings import Settings
+    from shared.stores.sqlite import SqliteStore
+    from tests.recording import RecordingEmitter
+
+    router_service = deployment.knative_services()["kubetriage-router"]
+    assert "KUBETRIAGE_ALERTMANAGER_TOKEN" in env(router_service)  # the token is set in a cluster
+    environ = {**deployment.config(), **{k: v for k, v in ((n, env_value(router_service, n))
+                                                            for n in env(router_service)) if v is not None},
+               "KUBETRIAGE_ALERTMANAGER_TOKEN": "the-secret", "KUBETRIAGE_STATE_DIR": str(tmp_path)}
+    settings = Settings.from_env({k: v for k, v in environ.items() if k != "REDIS_URL"})
+    router = Router(settings=settings, store=SqliteStore(str(tmp_path / "s.sqlite3")), emitter=RecordingEmitter(),
+                    background_drain=False)
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    delivered = [f["type"] for f in _by_subscriber(deployment)["kubetriage-router"]]
+    assert delivered
+    for index, ce_type in enumerate(delivered):
+        assert ce_type in _ROUTER_SAMPLES, f"no sample event for {ce_type}: add one above"
+        sample = _ROUTER_SAMPLES[ce_type]
+        body = ((fixtures / sample).read_bytes() if sample
+                else json.dumps({"namespace": "shop", "workload": "deployment/web"}).encode())
+        headers = {"ce-specversion": "1.0", "ce-type": ce_type, "ce-source": "/broker", "ce-id": f"t-{index}",
+                   "Content-Type": "application/json"}
+        reply = router.handle("/", headers, body)
+        assert reply.status != 401, f"the Trigger for {ce_type} would dead-letter every event: {reply.body}"
+
