@@ -148,12 +148,15 @@ class AlertmanagerPair:
 
     def post(self, *alerts: dict[str, Any]) -> None:
         """The same alerts to both replicas (`POST /api/v2/alerts`), as Prometheus sends to every one."""
-        body = json.dumps(list(alerts)).encode()
         for replica in self.replicas:
-            request = urllib.request.Request(f"{replica.url}/api/v2/alerts", data=body, method="POST",
-                                             headers={"Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=5) as response:
-                assert response.status == 200, response.read()
+            self.post_to(replica, *alerts)
+
+    def post_to(self, replica: Replica, *alerts: dict[str, Any]) -> None:
+        """Alerts to one replica, as one Prometheus of a pair whose post to the other is still on its way."""
+        request = urllib.request.Request(f"{replica.url}/api/v2/alerts", data=json.dumps(list(alerts)).encode(),
+                                         method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200, response.read()
 
     def notifications(self) -> list[float]:
         """Per replica: webhook requests answered 2xx so far. (`alertmanager_notifications_total` counts

@@ -227,8 +227,8 @@ def test_re_sends_from_both_replicas_start_one_investigation(world, pair):
     router, broker = world
     namespace = "shop-resend"
     pair.post(firing(crashloop(namespace), now() - timedelta(minutes=10)))
-    # The first notification and two repeat_interval re-sends, from each replica: 6 deliveries.
-    assert wait_for(delivered_at_least(pair, [3, 3]), 30), pair.notifications()
+    # The first notification and a repeat_interval re-send (after the window closed), from each replica.
+    assert wait_for(delivered_at_least(pair, [2, 2]), 30), pair.notifications()
     listed = router.investigations(namespace)
     print(f"re-sends: notifications per replica {pair.notifications()}, investigations {len(listed)}")
     assert len(listed) == 1, listed
@@ -237,7 +237,7 @@ def test_re_sends_from_both_replicas_start_one_investigation(world, pair):
     assert incident["container"] == "checkout", incident  # the crashing container, not the exporter's
     assert_one_hand_off_each(broker, namespace, listed)
     mine = [r for r in router.requests() if r.get("investigation_id") == listed[0]["investigation_id"]]
-    assert len(mine) >= 6 and {r["status"] for r in mine} <= DELIVERED, mine
+    assert len(mine) >= 4 and {r["status"] for r in mine} <= DELIVERED, mine
 
 
 def test_a_group_update_investigates_only_the_alert_that_joined(world, pair):
@@ -260,6 +260,30 @@ def test_a_group_update_investigates_only_the_alert_that_joined(world, pair):
     both = [r for r in router.requests() if set(r.get("investigation_ids") or ()) ==
             {first["investigation_id"], job["investigation_id"]}]
     assert len(both) >= 4 and {r["status"] for r in both} <= DELIVERED, both
+
+
+def test_both_prometheus_replicas_copies_with_their_own_startsat_are_one_investigation(world_long_window,
+                                                                                       start_pair):
+    """kube-prometheus runs two Prometheus replicas (the replica label dropped from alerts): each posts
+    the alert to both Alertmanagers with the `startsAt` of its own evaluation, and each Alertmanager may
+    notify before the other replica's copy arrives (an old alert is sent at once)."""
+    router, broker = world_long_window
+    pair = start_pair(router)
+    namespace = "shop-two-prometheus"
+    labels = crashloop(namespace)
+    first, second = now() - timedelta(minutes=10), now() - timedelta(minutes=10) + timedelta(seconds=30)
+    am0, am1 = pair.replicas
+    pair.post_to(am0, firing(labels, first))
+    pair.post_to(am1, firing(labels, second))
+    assert wait_for(delivered_at_least(pair, [1, 1]), 30), pair.notifications()
+    pair.post_to(am0, firing(labels, second))
+    pair.post_to(am1, firing(labels, first))
+    # The re-sends carry the merged alert (the earliest startsAt) from both replicas.
+    assert wait_for(delivered_at_least(pair, [2, 2]), 30), pair.notifications()
+    listed = router.investigations(namespace)
+    print(f"two Prometheus: notifications per replica {pair.notifications()}, investigations {len(listed)}")
+    assert len(listed) == 1, listed
+    assert_one_hand_off_each(broker, namespace, listed)
 
 
 def test_a_router_outage_loses_nothing_and_doubles_nothing(world, pair):
