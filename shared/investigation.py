@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from shared import faults
-from shared.analyzers.base import Analyzer
+from shared.analyzers.base import Analyzer, StopReading
+from shared.analyzers.strength import is_conclusive
 from shared.diagnosis import Diagnosis, Finding, Tokens
 from shared.errors import InvalidInput, LeaseLost, StoreError
 from shared.evidence import RecordedEvidence
 from shared.incident import Incident
 from shared.output_policy import screen_checkpoint, screen_incident
-from shared.planners import rules
 from shared.ports import KeyValueStore
 from shared.redaction import redact, redact_obj
 from shared.settings import Settings
@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 CHECKPOINT_TTL_S: Final = 7 * 24 * 3600
 DELIVERY_RESERVE_S: Final = 30.0  # of the invocation's budget, kept for posting the diagnosis
 BUDGET_EXHAUSTED: Final = "the investigation's step budget is exhausted; no more reads"
+
+
+def _troubleshooters(analyzers: Mapping[str, Analyzer], evidence: Any) -> list[Finding]:
+    from shared.planners.rules import analyze
+
+    return analyze(analyzers, evidence)
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,9 @@ class Investigator:
     specialist: str = "k8s_troubleshooter"
     model_planner: Any = None  # shared.planners.claude.ClaudePlanner when the planner is claude
     render: Callable[[ToolResult], str] | None = None
-    # The rules planner's entry point (each specialist may bring its own; shared/specialists.py).
-    analyze: Callable[..., list[Finding]] = rules.analyze
+    # The rules planner's entry point (each specialist brings its own; shared/specialists.py). The default,
+    # the troubleshooter's, is imported when first used: the other specialists never load it.
+    analyze: Callable[..., list[Finding]] = _troubleshooters
     clock: Callable[[], float] = time.monotonic
 
     def advance(self, investigation_id: str, incident: Incident | None = None, *,
@@ -166,7 +173,7 @@ class _Run:
             self.cp["exhausted"] = True
             return ToolResult(call.tool, call.args, ok=False, error=BUDGET_EXHAUSTED)
         if self._invocation_spent():
-            raise rules.StopReading
+            raise StopReading
         try:
             if not leases.is_current(self.inv.store, self.lease):  # fenced out: read nothing more
                 raise LeaseLost(self.lease.investigation_id)
@@ -197,7 +204,7 @@ class _Run:
             evidence = RecordedEvidence(self.incident, self._read)
             try:
                 findings = self.inv.analyze(self.inv.analyzers, evidence)
-            except rules.StopReading:
+            except StopReading:
                 if self.broken is not None:
                     raise self.broken from None
                 return None
@@ -225,7 +232,7 @@ class _Run:
     def _consult_model(self, findings: Sequence[Finding]) -> Finding | None | object:
         settings = self.inv.settings
         best = findings[0] if findings else None
-        if rules.is_conclusive(best, settings.model_skip_confidence):
+        if is_conclusive(best, settings.model_skip_confidence):
             self.cp["notes"].append("analyzer finding was confident; no model call needed")
             return best
         recurring = memory.last_for_fingerprint(self.inv.store, self.incident, settings.memory_ttl_s)

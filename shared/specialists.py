@@ -19,7 +19,7 @@ class SpecialistParts:
     `tools` names a dict of ToolSpec, or a function `(settings, environ) -> dict` for tools that need
     configuration (the cost analyzer's AWS reads). `analyzers` names a dict, or a function
     `(settings) -> dict` for analyzers that need settings (the auditor's registry allow-list). `analyze` names the rules planner's entry point,
-    `(analyzers, evidence) -> list[Finding]`; empty means the troubleshooter's (shared.planners.rules).
+    `(analyzers, evidence) -> list[Finding]`.
     `brief` names what the Claude planner tells the model (a shared.planners.prompts.Brief: role, classes,
     rules); empty means the troubleshooter's.
     """
@@ -31,7 +31,8 @@ class SpecialistParts:
 
 
 SPECIALISTS: Final[dict[str, SpecialistParts]] = {
-    "k8s_troubleshooter": SpecialistParts("shared.analyzers:ANALYZERS", "shared.tools.catalog:TOOLS"),
+    "k8s_troubleshooter": SpecialistParts("shared.analyzers.registry:ANALYZERS", "shared.tools.catalog:TOOLS",
+                                          "shared.planners.rules:analyze"),
     "cost_analyzer": SpecialistParts("shared.cost.analyzers:ANALYZERS", "shared.cost.tools:build_tools",
                                      "shared.cost.planner:analyze", "shared.cost.brief:BRIEF"),
     "security_auditor": SpecialistParts("shared.security.analyzer:build_analyzers", "shared.security.tools:TOOLS",

@@ -48,3 +48,8 @@ class Analyzer(Protocol):
     def conclude(self, evidence: Evidence) -> Finding | None:
         """Read the evidence; return a Finding with evidence excerpts and a confidence, or None."""
         ...
+
+
+class StopReading(Exception):  # noqa: N818 - control flow, not an error
+    """Raised by the loop's tool runner when this invocation's budget is spent: analyzers let it through, so
+    the loop can checkpoint and continue in a later invocation (every specialist's planner honours it)."""

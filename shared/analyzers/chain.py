@@ -36,7 +36,7 @@ class ChainAnalyzer(NamespacedAnalyzer):
     looks_for = "a broken dependency behind the symptom (Service, endpoints, claim, node, Job)"
 
     def conclude(self, evidence: Evidence) -> Finding | None:
-        from shared.analyzers import ANALYZERS  # the registry holds this analyzer: import when used
+        from shared.analyzers.registry import ANALYZERS  # the registry holds this analyzer: import when used
 
         incident = evidence.incident
         walk = Walk(evidence, ANALYZERS)

@@ -13,7 +13,10 @@ caveats is the answer; anything weaker is handed to Claude (when a key is set) w
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from shared.diagnosis import Finding
 
 
 class Strength(IntEnum):
@@ -61,3 +64,13 @@ def strength_named(name: str) -> Strength | None:
         return Strength[name]
     except KeyError:
         return None
+
+
+def strength(finding: Finding) -> Strength:
+    """The named strength of a finding's evidence (derived from its confidence when it names none)."""
+    return strength_named(finding.strength) or strength_of(finding.confidence)
+
+
+def is_conclusive(finding: Finding | None, gate: float) -> bool:
+    """The model gate: only a finding at least STATE_SAYS strong, uncontested, at or above the gate, is final."""
+    return finding is not None and strength(finding) >= CONCLUSIVE and finding.confidence >= gate

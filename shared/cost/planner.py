@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from shared.analyzers.base import Analyzer, Evidence
+from shared.analyzers.base import Analyzer, Evidence, StopReading
 from shared.analyzers.facts import item, make_finding
 from shared.analyzers.strength import Strength
 from shared.categories import HEALTHY, UNKNOWN
@@ -26,8 +26,6 @@ _MONTHLY = re.compile(r"~\$([\d,]+(?:\.\d+)?)/month")
 
 def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Finding]:
     """The findings, the one that answers the trigger first; a `healthy` verdict when none."""
-    from shared.planners.rules import StopReading
-
     incident = evidence.incident
     text = trigger_text(incident)
     scored: list[tuple[tuple[bool, float, int], Finding]] = []

@@ -16,18 +16,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from shared.analyzers import verdicts
-from shared.analyzers.base import Analyzer, Evidence
+from shared.analyzers.base import Analyzer, Evidence, StopReading
 from shared.analyzers.chain import explains, roots_first
 from shared.analyzers.facts import item
-from shared.analyzers.strength import CONCLUSIVE, CONFIDENCE, CONTESTED, Strength, strength_named, strength_of
+from shared.analyzers.strength import CONCLUSIVE, CONFIDENCE, CONTESTED, Strength, is_conclusive, strength
 from shared.diagnosis import Finding
 
 log = logging.getLogger(__name__)
 
-
-
-class StopReading(Exception):  # noqa: N818 - control flow, not an error
-    """Raised by the loop's tool runner when this invocation's budget is spent."""
+__all__ = ["StopReading", "analyze", "best", "is_conclusive", "run_analyzers", "strength"]  # StopReading and the
+# gate live beside what they are about (the Evidence protocol, the strengths): every specialist uses them.
 
 
 def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Finding]:
@@ -54,8 +52,8 @@ def run_analyzers(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> tupl
     incident = evidence.incident
     scored: list[tuple[tuple[Strength, bool, float, int], Finding]] = []
     checked: list[str] = []
-    from shared.analyzers import FAMILIES, POD_LEVEL
     from shared.analyzers.families import applicable, families_of
+    from shared.analyzers.registry import FAMILIES, POD_LEVEL
 
     chosen = applicable(analyzers, families_of(evidence), FAMILIES, POD_LEVEL)
     for order, (name, analyzer) in enumerate((n, analyzers[n]) for n in chosen):
@@ -88,11 +86,6 @@ def _behind_rollouts(ranked: list[Finding]) -> list[Finding]:
     return ranked if root is None else [root, *(f for f in ranked if f is not root)]
 
 
-def strength(finding: Finding) -> Strength:
-    """The named strength of a finding's evidence (derived from its confidence when it names none)."""
-    return strength_named(finding.strength) or strength_of(finding.confidence)
-
-
 def _capped(finding: Finding) -> Finding:
     """A chain that reports a Service without endpoints but ends at a workload that wants pods and has none,
     with no reason why, has not explained its root: a symptom, however sure it sounds. (Ending at the Service
@@ -104,11 +97,6 @@ def _capped(finding: Finding) -> Finding:
         return replace(finding, strength=Strength.SYMPTOM.name,
                        confidence=min(finding.confidence, CONFIDENCE[Strength.SYMPTOM]))
     return finding
-
-
-def is_conclusive(finding: Finding | None, gate: float) -> bool:
-    """The model gate: only a finding at least STATE_SAYS strong, uncontested, at or above the gate, is final."""
-    return finding is not None and strength(finding) >= CONCLUSIVE and finding.confidence >= gate
 
 
 def _contest(ranked: list[Finding]) -> list[Finding]:

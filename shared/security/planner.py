@@ -9,15 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from shared.analyzers.base import Analyzer, Evidence
+from shared.analyzers.base import Analyzer, Evidence, StopReading
 from shared.diagnosis import Finding
 
 log = logging.getLogger(__name__)
 
 
 def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Finding]:
-    from shared.planners.rules import StopReading
-
     findings = []
     for name, analyzer in analyzers.items():
         if not analyzer.handles(evidence.incident):
