@@ -31,6 +31,7 @@ SCENARIOS: Final = {
     "cost-stopped-instances-volumes-ask": cases.stopped_instances_ask,
     "cost-aws-all-in-use-ask": cases.aws_all_in_use_ask,
     "cost-spend-by-team-tag-ask": cases.spend_by_team_tag_ask,
+    "cost-old-ebs-snapshots-ask": cases.old_snapshots_ask,
 }
 
 

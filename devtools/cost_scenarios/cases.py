@@ -191,3 +191,19 @@ def spend_by_team_tag_ask() -> Scenario:
                                     previous=previous, group_by="TAG:team"))
     return cw, ask("default", question="whose AWS spend went up this week, by tag team?"), expected(
         "cost_spend_increase", ["data-platform"], "Spend by the team tag: data-platform more than doubled.")
+
+
+def old_snapshots_ask() -> Scenario:
+    cw = busy_world("cost-old-snapshots")
+    cw.aws = _aws(instances=[{"name": "ledger-db-1", "type": "r5.large"}],
+                  volumes=[{"size_gb": 2000, "type": "gp3", "attach_to": "ledger-db-1"},
+                           {"size_gb": 100, "type": "gp3", "attach_to": "ledger-db-1"}],
+                  snapshots=[{"of_volume": 0, "age_days": 540, "description": "pre-migration copy of ledger-db-1 data"},
+                             {"of_volume": 1, "age_days": 6, "description": "daily backup of ledger-db-1 logs"},
+                             {"of_volume": 0, "age_days": 400,
+                              "description": "Created by CreateImage(i-0a1b2c3d) for ami-0f1e2d3c from vol-0"}],
+                  daily_cost=_daily())
+    return cw, ask("default", question="are we still paying for old EBS snapshots?"), expected(
+        "cost_idle_resources", ["snapshot", "540", "estimate"],
+        "A 2000 GiB pre-migration snapshot from a year and a half ago; last week's backup is recent and the "
+        "AMI's own snapshot is kept with its image.")

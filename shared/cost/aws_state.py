@@ -10,9 +10,10 @@ environment whose `AWS_ENDPOINT_URL` points there. The file:
      "volumes": [{"size_gb": 500, "type": "gp3", "tags": {...}, "attach_to": "<instance name>"?}],
      "addresses": [{"associate_with": "<instance name>"?}],
      "load_balancers": [{"name": "old-shop-alb", "targets": ["<instance name>", ...]}],
-     "snapshots": [{"of_volume": 0}],
+     "snapshots": [{"of_volume": 0, "age_days": 400, "description": "..."?}],
      "daily_cost": {"group_by": "SERVICE", "days": 7, "previous": {"Amazon EC2": 410.5}, "current": {...}}}
 
+A snapshot's `age_days` backdates its start time (moto has no API for it; see `_backdate`).
 `daily_cost` gives each group's cost per day in each window; the dates are laid out relative to today so
 the specialist's own window (the last `days` days and the ones before) finds them.
 """
@@ -118,7 +119,9 @@ def seed(endpoint: str, state: Mapping[str, Any]) -> None:
         if spec.get("associate_with"):
             ec2.associate_address(AllocationId=address["AllocationId"], InstanceId=instances[spec["associate_with"]])
     for spec in state.get("snapshots") or []:
-        ec2.create_snapshot(VolumeId=volumes[int(spec["of_volume"])], Description=spec.get("description", ""))
+        made = ec2.create_snapshot(VolumeId=volumes[int(spec["of_volume"])], Description=spec.get("description", ""))
+        if spec.get("age_days"):
+            _backdate(region, made["SnapshotId"], float(spec["age_days"]))
     if state.get("load_balancers"):
         elb = session.client("elbv2", endpoint_url=endpoint)
         subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
@@ -136,6 +139,21 @@ def seed(endpoint: str, state: Mapping[str, Any]) -> None:
         answer = requests.post(f"{endpoint}/moto-api/static/ce/cost-and-usage-results", timeout=10,
                                json={"results": cost_results(state["daily_cost"])})
         answer.raise_for_status()
+
+
+def _backdate(region: str, snapshot_id: str, days: float) -> None:
+    """Make a snapshot `days` old. moto stamps the moment it is made and no AWS call changes a snapshot's
+    start time, so it is set on moto's own model: the server (`moto_server`) runs in this process."""
+    from datetime import UTC, datetime
+
+    from moto.backends import get_backend
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    snapshots = get_backend("ec2")[DEFAULT_ACCOUNT_ID][region].snapshots
+    if snapshot_id not in snapshots:
+        raise InvalidInput(f"snapshot age_days needs the in-process moto server; {snapshot_id} is not in it")
+    # moto keeps naive UTC times (moto.core.utils.utcnow)
+    snapshots[snapshot_id].start_time = (datetime.now(UTC) - timedelta(days=days)).replace(tzinfo=None)
 
 
 @contextlib.contextmanager
