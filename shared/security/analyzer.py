@@ -21,7 +21,7 @@ from shared.incident import Incident
 from shared.security.audit import Audit, audit, category_of, rank_key
 from shared.security.issues import SecurityIssue
 from shared.security.policy_findings import engine_issues, is_policy_incident, policy_finding
-from shared.security.rbac import RbacGraph
+from shared.security.rbac import RbacGraph, bindings_of
 from shared.tools.spec import ToolCall
 
 SHOWN: Final = 8
@@ -110,7 +110,7 @@ def _runtime_finding(inc: Incident, pods: Sequence[dict[str, Any]], graph: RbacG
          f"{subject} can read",
          *(f"[{i.severity}] {i.fix}" for i in powers[:3])],
         [f"kubectl -n {inc.namespace} get pod {inc.pod} -o yaml",
-         f"kubectl auth can-i --list --as=system:serviceaccount:{inc.namespace}:{account}",
+         bindings_of(inc.namespace, account),
          f"kubectl -n {inc.namespace} get events --field-selector involvedObject.name={inc.pod}"],
         Strength.STATE_SAYS, SecurityAnalyzer.name)
 
@@ -148,8 +148,7 @@ def _commands(inc: Incident, issues: Sequence[SecurityIssue]) -> list[str]:
     for issue in issues:
         kind, _, rest = issue.object.partition("/")
         if kind == "ServiceAccount":
-            ns, _, name = rest.partition("/")
-            commands.append(f"kubectl auth can-i --list --as=system:serviceaccount:{ns}:{name}")
+            commands.append(bindings_of(*rest.partition("/")[::2]))
         elif kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Pod"):
             ns, _, name = rest.partition("/")
             commands.append(f"kubectl -n {ns} get {kind.lower()} {name} -o yaml")

@@ -27,7 +27,7 @@ from shared.security.issues import SEVERITIES, SecurityIssue
 from shared.security.policy_reports import PolicyResult
 from shared.security.policy_rules import policy_check
 from shared.security.posture import audit_pod_spec, is_by_design, workload_pod_spec
-from shared.security.rbac import subject_key
+from shared.security.rbac import bindings_of, subject_key
 
 ANALYZER: Final = "security_audit"
 _VERDICT: Final = {"deny": "denied at admission", "warn": "warned at admission", "dryrun": "reported in dry run"}
@@ -126,8 +126,8 @@ def _commands(inc: Incident, owner: str = "", account: str = "") -> list[str]:
     if owner:
         kind, _, rest = owner.partition("/")
         commands.append(f"kubectl -n {inc.namespace} get {kind.lower()} {rest.partition('/')[2]} -o yaml")
-    if account:  # who the account is bound to (`auth can-i --as` impersonates: the output policy refuses it)
-        commands.append(f"kubectl -n {inc.namespace} get rolebindings -o wide")
+    if account:
+        commands.append(bindings_of(*account.partition("/")[2].partition("/")[::2]))
     return commands
 
 

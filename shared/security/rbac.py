@@ -112,6 +112,12 @@ def _allows(rule: Mapping[str, Any], verb: str, resource: str) -> bool:
         "*" in groups or group in groups)
 
 
+def bindings_of(namespace: str, account: str) -> str:
+    """A read-only command listing every binding that names a service account (`auth can-i --as` would
+    impersonate it: the output policy refuses that, and so would a reader's RBAC)."""
+    return f"kubectl get rolebindings,clusterrolebindings -A -o wide | grep {namespace}/{account}"
+
+
 def is_system(name: str) -> bool:
     return name.startswith(SYSTEM_PREFIXES)
 

@@ -86,8 +86,9 @@ def test_a_cni_daemonset_privileged_by_design_is_not_reported():
 def test_every_suggested_command_only_reads():
     finding = _audit([_deploy("checkout", sc={**SAFE_SC, "privileged": True}), READER, BIND_READER])
     assert finding.commands
-    assert all(c.startswith(("kubectl auth can-i", "kubectl -n")) and " get " in c or "can-i" in c
-               for c in finding.commands)
+    from shared.output_policy import check_command
+
+    assert all(check_command(c) == (c, "") for c in finding.commands)  # a read: posted as is, never marked
 
 
 def test_a_falco_shell_alert_says_what_the_pods_account_could_reach():
@@ -112,3 +113,20 @@ def test_the_registry_allow_list_comes_from_settings():
                                                   object_name="payments", family="security", source="manual"),
                                          [_deploy("checkout", image="quay.io/other/app:1.0"), DENY]))
     assert finding.category == "security_image_policy" and "quay.io" in finding.root_cause
+
+
+def test_every_command_the_auditor_suggests_survives_the_output_policy():
+    """What the screen would remove never reaches a person: `auth can-i --as` impersonates and is refused."""
+    from shared.intake.alertmanager import incidents_from_webhook
+    from shared.output_policy import check_command
+    from tests.security.test_security_intake import FALCO
+
+    pod = obj("Pod", "checkout-7c9d8-x2x4q", "payments", spec={"serviceAccountName": "app", "containers": [
+        {"name": "checkout", "image": "registry.acme.io/app:1.4.2", "securityContext": SAFE_SC}]})
+    findings = [
+        _audit([_deploy("checkout", sc={**SAFE_SC, "privileged": True}), READER, BIND_READER]),
+        SecurityAnalyzer().conclude(evidence(incidents_from_webhook(FALCO, "prod")[0], [pod, READER, BIND_READER])),
+    ]
+    for finding in findings:
+        for command in finding.commands:
+            assert check_command(command) == (command, ""), command
