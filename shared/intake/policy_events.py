@@ -113,11 +113,16 @@ def _subject(result: PolicyResult) -> tuple[str | None, str | None, str]:
     return workload_kind, workload, subject_of(result.kind, result.name, workload_kind, workload)
 
 
+def _namespace(result: PolicyResult) -> str:
+    """Where the violation is: a Namespace's own (a ClusterPolicyReport about it) is its name."""
+    return result.name if result.kind == "Namespace" else result.namespace
+
+
 def _keys(result: PolicyResult, cluster: str) -> tuple[str, str]:
     """(fingerprint, episode) of one violation: engine, policy, rule and the resource's workload."""
     _, _, subject = _subject(result)
     what = f"security:{result.engine}:{result.policy}/{result.rule}"
-    print_ = fingerprint(cluster, result.namespace, subject, None, what)
+    print_ = fingerprint(cluster, _namespace(result), subject, None, what)
     return print_, f"policy|{print_}"
 
 
@@ -130,7 +135,7 @@ def violation_incident(result: PolicyResult, cluster: str, *, reason: str, when:
         fingerprint=print_, source="apiserver", family="security", reason=reason,
         message=f"{result.engine} {result.policy}/{result.rule} {verdict} on {result.resource}: {result.message}"[
             :2000],
-        cluster=cluster, namespace=result.namespace, object_kind=result.kind, object_name=result.name,
+        cluster=cluster, namespace=_namespace(result), object_kind=result.kind, object_name=result.name,
         pod=result.name if result.kind == "Pod" else None, workload_kind=workload_kind, workload=workload,
         first_seen=when, last_seen=when,
         severity="critical" if result.severity in ("critical", "high") else "warning",

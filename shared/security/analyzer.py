@@ -63,7 +63,7 @@ class SecurityAnalyzer:
         result = audit(ns, workloads, graph, evidence.list("networkpolicies", ns) if ns else (), pods, self._allowed)
         if is_policy_incident(inc):  # a policy engine's verdict: checked against the live object
             reports = evidence.read("policy_reports", {"namespace": ns} if ns else {})
-            return policy_finding(inc, reports, [*pods, *workloads], result, self._allowed)
+            return policy_finding(inc, reports, [*pods, *workloads], result, self._allowed, evidence.get)
         if ns and inc.object_kind not in ("RoleBinding", "ClusterRoleBinding"):  # what the policy engines see that the audit cannot (custom rules, their own parameters)
             seen, said = engine_issues(evidence.read("policy_reports", {"namespace": ns}), result.issues)
             result = replace(result, issues=tuple(sorted([*result.issues, *seen], key=rank_key)),

@@ -11,17 +11,18 @@ auditor has no check for, or one with parameters of its own, stands on the engin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
 from shared.analyzers.facts import make_finding
 from shared.analyzers.strength import Strength
 from shared.categories import HEALTHY, NOT_FOUND
+from shared.cluster.kinds import known_resource
 from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
 from shared.intake.workload_names import workload_from_owner
-from shared.security.audit import Audit, account_risks, category_of, rank_key, with_account_danger
+from shared.security.audit import WORKLOAD_KINDS, Audit, account_risks, category_of, rank_key, with_account_danger
 from shared.security.images import audit_images
 from shared.security.issues import SEVERITIES, SecurityIssue
 from shared.security.policy_reports import PolicyResult
@@ -30,6 +31,7 @@ from shared.security.posture import audit_pod_spec, is_by_design, workload_pod_s
 from shared.security.rbac import bindings_of, subject_key
 
 ANALYZER: Final = "security_audit"
+Fetch = Callable[[str, str, "str | None"], "Mapping[str, Any] | None"]
 _VERDICT: Final = {"deny": "denied at admission", "warn": "warned at admission", "dryrun": "reported in dry run"}
 
 
@@ -38,8 +40,9 @@ def is_policy_incident(incident: Incident) -> bool:
 
 
 def policy_finding(inc: Incident, reports: Mapping[str, Any] | None, objects: Sequence[Mapping[str, Any]],
-                   audit: Audit, allowed_registries: Sequence[str]) -> Finding:
-    """The finding about the violation the incident names; `objects` are the namespace's workloads and pods."""
+                   audit: Audit, allowed_registries: Sequence[str], fetch: Fetch) -> Finding:
+    """The finding about the violation the incident names; `objects` are the namespace's workloads and pods,
+    `fetch(kind, name, namespace)` reads any other object the engine may name (a Namespace, a binding)."""
     engine, policy, rule = inc.labels["policy_engine"], inc.labels["policy"], inc.labels.get("rule", "")
     named = _names(inc)
     current = [PolicyResult.from_dict(r) for r in (reports or {}).get("failing") or []]
@@ -49,18 +52,20 @@ def policy_finding(inc: Incident, reports: Mapping[str, Any] | None, objects: Se
     line = mine[0].line if mine else inc.message
     if excused and not mine:
         return _excepted(inc, excused, line)
-    live = _live(inc, objects)
+    live = _live(inc, objects) or _other(inc, fetch)
     if live is None:
         return _gone(inc, objects, line)
     owner, obj = live
     meta = obj.get("metadata") or {}
     if is_by_design(meta.get("namespace"), meta.get("name", ""), meta.get("labels") or {}):
         return _history(inc, owner, line, f"{owner} is a node agent whose privileges are its job (by design)")
-    spec = workload_pod_spec(obj)
-    account = subject_key("ServiceAccount", spec.get("serviceAccountName") or "default", inc.namespace)
+    runs_pods = obj.get("kind") in WORKLOAD_KINDS
+    spec = workload_pod_spec(obj) if runs_pods else {}
+    account = subject_key("ServiceAccount", spec.get("serviceAccountName") or "default", inc.namespace) if \
+        runs_pods else ""
     risk = account_risks(audit.issues).get(account)
     own = sorted(with_account_danger(audit_pod_spec(owner, spec) + audit_images(owner, spec, allowed_registries),
-                                     risk, account), key=rank_key)
+                                     risk, account), key=rank_key) if runs_pods else []
     known = policy_check(engine, policy, rule)
     confirmed = [i for i in own if known and i.check in known.checks]
     if known and known.exact and not confirmed:
@@ -103,6 +108,20 @@ def _live(inc: Incident, objects: Sequence[Mapping[str, Any]]) -> tuple[str, Map
         wanted.append(f"{inc.workload_kind}/{inc.namespace}/{inc.workload}")
     wanted.append(f"{inc.object_kind}/{inc.namespace}/{inc.object_name}")
     return next(((ref, by_ref[ref]) for ref in wanted if ref in by_ref), None)
+
+
+def _other(inc: Incident, fetch: Fetch) -> tuple[str, Mapping[str, Any]] | None:
+    """An object that runs no pods (a Namespace, a binding, a Service): read it; a kind kubetriage does not read
+    (another custom resource) is taken as the engine names it."""
+    if inc.object_kind in WORKLOAD_KINDS:
+        return None
+    ref = "/".join(p for p in (inc.object_kind, inc.namespace if inc.object_kind != "Namespace" else "",
+                               inc.object_name) if p)
+    if known_resource(inc.object_kind) is None:
+        return ref, {"kind": inc.object_kind, "metadata": {"name": inc.object_name}}
+    scoped = inc.namespace if inc.object_kind != "Namespace" else None
+    found = fetch(inc.object_kind, inc.object_name, scoped or None)
+    return (ref, found) if found is not None else None
 
 
 def _message(mine: Sequence[PolicyResult], inc: Incident) -> str:

@@ -69,6 +69,9 @@ def test_a_kyverno_violation_is_a_finding_with_its_rule_standard_evidence_fix_an
         assert said in text, said
     assert "dangerous here: its service account ServiceAccount/payments/card-tokenizer can" in finding.root_cause
     assert "Secret" in finding.root_cause.partition("dangerous here")[2]
+    from shared.output_policy import check_command
+
+    assert all(check_command(c) == (c, "") for c in finding.commands), finding.commands
 
 
 @pytest.mark.parametrize(("reader", "severity"), [(True, "Critical"), (False, "High")],
@@ -174,3 +177,17 @@ def test_an_audit_does_not_repeat_an_engine_result_the_live_object_no_longer_bre
     finding = _sweep([_deploy("card-tokenizer", sa="card-tokenizer"), DENY, stale])
     assert finding.category == "healthy", finding.summary
     assert "3 policy engine results (1 failing" in finding.root_cause  # read, and judged on the live object
+
+
+def test_a_cluster_report_about_a_namespace_is_a_finding_about_that_namespace():
+    report = {"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "ClusterPolicyReport",
+              "metadata": {"name": "8d1c5e2a-6f3b-4a7c-9e0d-1b2c3d4e5f6a"},
+              "scope": {"apiVersion": "v1", "kind": "Namespace", "name": "payments"},
+              "results": [shapes.report_result("require-ns-labels", "check-team-label", "fail", category="Multi-Tenancy",
+                                               message="validation error: The label `team` is required.")]}
+    (incident,) = [i for i in items_from_report("dev.knative.apiserver.resource.update", report, "prod")
+                   if hasattr(i, "labels")]
+    assert (incident.namespace, incident.object_kind, incident.object_name) == ("payments", "Namespace", "payments")
+    finding = _conclude(incident, [obj("Namespace", "payments", None), _deploy("checkout"), DENY, report])
+    assert finding.category == "security_policy_violation", finding.summary
+    assert "require-ns-labels/check-team-label" in _text(finding) and "Namespace/payments" in _text(finding)
