@@ -35,6 +35,8 @@ GATEKEEPER_REASONS: Final = {"AuditViolation": "audit", "FailedAdmission": "deny
                              "DryrunViolation": "dryrun"}
 REASONS: Final = frozenset({KYVERNO_REASON, *GATEKEEPER_REASONS})
 MAX_PER_REPORT: Final = 25  # a namespace-wide report failing everywhere: the rest are said, not investigated
+# Closing an episode is a store read per passing result: bounded too (an episode left open ends by its TTL).
+MAX_RESOLVED_PER_REPORT: Final = 100
 _ON_POLICY = re.compile(r"^(?P<kind>[A-Za-z]+) (?:(?P<ns>[^/\s]+)/)?(?P<name>[^:\s]+): \[(?P<rule>[^\]]*)\] "
                         r"(?P<result>[a-z]+)(?P<blocked> \(blocked\))?(?:; (?P<msg>.*))?$", re.S)
 _ON_RESOURCE = re.compile(r"^policy (?P<policy>[^/\s]+(?:/[^/\s]+)?)/(?P<rule>[^\s/]+) (?P<result>[a-z]+): ?"
@@ -159,10 +161,10 @@ def items_from_report(ce_type: str, report: Mapping[str, Any], cluster: str) -> 
     if len(failing) > MAX_PER_REPORT:
         items.append(Noise(f"{len(failing) - MAX_PER_REPORT} more failing results in {report.get('kind')} {name}: "
                            f"the first {MAX_PER_REPORT} are investigated, the audit lists the rest"))
-    for result in results:
-        if result.result == "pass" and result.kind and result.name:
-            print_, episode = _keys(result, cluster)
-            items.append(Resolved(f"{result.policy}/{result.rule} passes on {result.resource}", print_, episode, 0))
+    passing = [r for r in results if r.result == "pass" and r.kind and r.name]
+    for result in passing[:MAX_RESOLVED_PER_REPORT]:
+        print_, episode = _keys(result, cluster)
+        items.append(Resolved(f"{result.policy}/{result.rule} passes on {result.resource}", print_, episode, 0))
     if not items:
         items.append(Noise(f"{report.get('kind')} {name} holds no failing result", str(report.get("kind")), name))
     return items

@@ -155,3 +155,17 @@ def test_a_report_rewritten_every_scan_stays_one_investigation_until_it_passes(s
     assert b["investigation_id"] == a["investigation_id"] and not b["new"]
     assert c["investigation_id"] != a["investigation_id"] and c["new"]
     assert len(auditor.requests) == 2
+
+
+def test_a_huge_namespace_report_is_bounded_work_and_says_what_it_left():
+    """An old-style report per namespace: 400 failing and 400 passing results; one update is bounded work."""
+    from shared.intake.policy_events import MAX_PER_REPORT, MAX_RESOLVED_PER_REPORT
+
+    pods = [{"kind": "Pod", "namespace": "payments", "name": f"batch-{i:04d}"} for i in range(400)]
+    results = [shapes.report_result("disallow-host-path", "host-path", "fail", resources=[p]) for p in pods] + [
+        shapes.report_result("disallow-privileged-containers", "privileged-containers", "pass", resources=[p])
+        for p in pods]
+    items = items_from_event(UPDATE, shapes.policy_report(results, kind="Namespace", name="payments"), "prod")
+    assert sum(isinstance(i, Incident) for i in items) == MAX_PER_REPORT
+    assert sum(isinstance(i, Resolved) for i in items) == MAX_RESOLVED_PER_REPORT
+    assert any(isinstance(i, Noise) and "375 more failing results" in i.reason for i in items)

@@ -90,3 +90,34 @@ def test_a_kyverno_event_against_a_live_cluster_reads_its_reports_with_get_only(
     assert "/apis/wgpolicyk8s.io/v1alpha2/namespaces/payments/policyreports" in paths
     assert "/apis/constraints.gatekeeper.sh/v1beta1" in paths  # asked, and told Gatekeeper is not installed
     assert not [p for p in paths if "/secrets" in p]
+
+
+def test_a_policy_report_over_http_reaches_the_security_auditor_function(suite, tmp_path):
+    """ApiServerSource's CloudEvent (binary mode) carrying a PolicyReport: router → security_auditor → K_SINK."""
+    from devtools.http_capture import CaptureServer
+    from devtools.run_local import start_functions, stop_group
+    from tests.e2e.test_functions_over_http import _env, _free_port, _post, _wait_for, _wait_listening
+
+    scenario = suite / "security-policyreport-host-pid-fail"
+    with CaptureServer() as sink:
+        names = ["router", "k8s_troubleshooter", "cost_analyzer", "security_auditor"]
+        ports = {name: _free_port() for name in names}
+        procs = start_functions(_env(tmp_path, scenario, sink.url), ports)
+        try:
+            for port in ports.values():
+                _wait_listening(port, list(procs.values()))
+            headers = {"ce-specversion": "1.0", "ce-type": "dev.knative.apiserver.resource.update",
+                       "ce-source": "https://kubernetes.default.svc", "ce-id": "polr-1",
+                       "Content-Type": "application/json"}
+            status, reply = _post(f"http://127.0.0.1:{ports['router']}/", (scenario / "event.json").read_bytes(),
+                                  headers)
+            assert status == 202 and [a["specialist"] for a in reply["accepted"]] == ["security_auditor"], reply
+            assert len(reply["dropped"]) == 3  # the passing rules: episodes closed, nothing started
+            assert _wait_for(lambda: len(sink.requests) >= 1, seconds=60)
+        finally:
+            for proc in procs.values():
+                stop_group(proc, signal.SIGKILL)
+                proc.wait(10)
+    diagnosis = sink.requests[0].json()
+    assert diagnosis["specialist"] == "security_auditor" and diagnosis["category"] == "security_host_access"
+    assert "disallow-host-namespaces" in diagnosis["root_cause"]
