@@ -3,7 +3,7 @@
 Each cluster also holds what the engine wrote beside the trigger, in `extra/`: Kyverno's per-resource
 PolicyReports (`extra/policyreports.json`, as `kubectl get policyreports -A -o json` writes them) and
 Gatekeeper's constraints with their audit status (`extra/constraints.json`, `kubectl get constraints -o json`).
-Two look-alikes must stay quiet: a violation fixed since the engine reported it (the Deployment no longer
+A ClusterPolicyReport about a Namespace checks a house rule only the engine knows. Two look-alikes must stay quiet: a violation fixed since the engine reported it (the Deployment no longer
 asks for privileged, its pods were replaced) and one the team accepted with a Kyverno PolicyException.
 """
 
@@ -197,7 +197,32 @@ def kyverno_exception_lookalike() -> Scenario:
                     "skip the rule under it. An accepted exception, said as such, not a new finding.")
 
 
+def cluster_report_namespace_label() -> Scenario:
+    name = "security-clusterpolicyreport-namespace-without-owner"
+    c = _team(name, "payments", ("api", "worker"))
+    ns = c.namespaces["payments"]
+    results = [_result(c, "require-ns-owner", "check-owner-label", "fail",
+                       "validation error: Every namespace needs the label `owner` (the team paged for it) and "
+                       "`pod-security.kubernetes.io/enforce: restricted`. rule check-owner-label failed at path "
+                       "/metadata/labels/owner/"),
+               _result(c, "require-ns-pss", "check-pss-label", "pass")]
+    for r in results:
+        r["category"], r["severity"] = "Multi-Tenancy", "high" if r["result"] == "fail" else "medium"
+    meta = ns["metadata"]
+    report = c.add_extra("clusterpolicyreports.json", "ClusterPolicyReport", REPORTS, {
+        "metadata": {**c.meta(meta["uid"], None, 60, labels={"app.kubernetes.io/managed-by": "kyverno"}),
+                     "ownerReferences": [{"apiVersion": "v1", "kind": "Namespace", "name": "payments",
+                                          "uid": meta["uid"]}]},
+        "scope": {"apiVersion": "v1", "kind": "Namespace", "name": "payments", "uid": meta["uid"]},
+        "summary": {"error": 0, "fail": 1, "pass": 1, "skip": 0, "warn": 0}, "results": results})
+    return Scenario(name, c, "event.json", report, "security_policy_violation",
+                    ("payments", "require-ns-owner", "owner"),
+                    "Kyverno's ClusterPolicyReport about the Namespace payments fails a house rule the auditor has "
+                    "no check of its own for: reported on the engine's word, about the namespace itself.")
+
+
 SCENARIOS: Final = {
+    "security-clusterpolicyreport-namespace-without-owner": cluster_report_namespace_label,
     "security-kyverno-privileged-pod-whose-account-reads-secrets": kyverno_privileged_event,
     "security-policyreport-host-pid-fail": policyreport_host_pid,
     "security-gatekeeper-audit-runs-as-root": gatekeeper_audit_root,

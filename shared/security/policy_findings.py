@@ -18,7 +18,7 @@ from typing import Any, Final
 from shared.analyzers.facts import make_finding
 from shared.analyzers.strength import Strength
 from shared.categories import HEALTHY, NOT_FOUND
-from shared.cluster.kinds import known_resource
+from shared.cluster.kinds import CLUSTER_SCOPED, known_resource
 from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
 from shared.intake.workload_names import workload_from_owner
@@ -115,12 +115,11 @@ def _other(inc: Incident, fetch: Fetch) -> tuple[str, Mapping[str, Any]] | None:
     (another custom resource) is taken as the engine names it."""
     if inc.object_kind in WORKLOAD_KINDS:
         return None
-    ref = "/".join(p for p in (inc.object_kind, inc.namespace if inc.object_kind != "Namespace" else "",
-                               inc.object_name) if p)
+    ref = _ref(inc)
     if known_resource(inc.object_kind) is None:
         return ref, {"kind": inc.object_kind, "metadata": {"name": inc.object_name}}
-    scoped = inc.namespace if inc.object_kind != "Namespace" else None
-    found = fetch(inc.object_kind, inc.object_name, scoped or None)
+    found = fetch(inc.object_kind, inc.object_name, None if _is_cluster_scoped(inc.object_kind) else
+                  inc.namespace or None)
     return (ref, found) if found is not None else None
 
 
@@ -132,19 +131,32 @@ def _verdict(inc: Incident) -> str:
     return _VERDICT.get(inc.labels.get("policy_action", ""), inc.labels.get("policy_result", "fail"))
 
 
+def _is_cluster_scoped(kind: str) -> bool:
+    resource = known_resource(kind)
+    return resource is not None and resource in CLUSTER_SCOPED
+
+
+def _ref(inc: Incident) -> str:
+    """The object the engine named, Kind/namespace/name (Kind/name when it has no namespace)."""
+    scoped = not _is_cluster_scoped(inc.object_kind) and inc.namespace
+    return "/".join(p for p in (inc.object_kind, inc.namespace if scoped else "", inc.object_name) if p)
+
+
 def _said(inc: Incident) -> str:
     labels = inc.labels
     return (f"{labels['policy_engine']} reported {labels['policy']}/{labels.get('rule', '')} {_verdict(inc)} on "
-            f"{inc.object_kind}/{inc.namespace}/{inc.object_name}")
+            f"{_ref(inc)}")
 
 
 def _commands(inc: Incident, owner: str = "", account: str = "") -> list[str]:
-    engine = inc.labels["policy_engine"]
-    commands = [f"kubectl -n {inc.namespace} get policyreports -o wide" if engine != "gatekeeper" else
-                f"kubectl get {inc.labels.get('rule', 'constraints').lower()} {inc.labels['policy']} -o yaml"]
+    engine, cluster_wide = inc.labels["policy_engine"], _is_cluster_scoped(inc.object_kind)
+    commands = [f"kubectl get {inc.labels.get('rule', 'constraints').lower()} {inc.labels['policy']} -o yaml"
+                if engine == "gatekeeper" else "kubectl get clusterpolicyreports -o wide" if cluster_wide else
+                f"kubectl -n {inc.namespace} get policyreports -o wide"]
     if owner:
-        kind, _, rest = owner.partition("/")
-        commands.append(f"kubectl -n {inc.namespace} get {kind.lower()} {rest.partition('/')[2]} -o yaml")
+        kind, name = owner.partition("/")[0], owner.rpartition("/")[2]
+        scope = "" if _is_cluster_scoped(kind) else f"-n {inc.namespace} "
+        commands.append(f"kubectl {scope}get {kind.lower()} {name} -o yaml")
     if account:
         commands.append(bindings_of(*account.partition("/")[2].partition("/")[::2]))
     return commands
@@ -174,7 +186,7 @@ def _history(inc: Incident, owner: str, line: str, why: str) -> Finding:
 def _gone(inc: Incident, objects: Sequence[Mapping[str, Any]], line: str) -> Finding:
     nearby = sorted({f"{o.get('kind')}/{(o.get('metadata') or {}).get('name')}" for o in objects
                      if o.get("kind") != "Pod"})[:8]
-    root = (f"{_said(inc)}, but {inc.object_kind}/{inc.namespace}/{inc.object_name} does not exist now"
+    root = (f"{_said(inc)}, but {_ref(inc)} does not exist now"
             + (f", nor its {inc.workload_kind} {inc.workload}" if inc.workload else "")
             + f". In {inc.namespace}: {', '.join(nearby) or 'no workloads'}.")
     return make_finding(NOT_FOUND, f"{inc.object_kind} {inc.object_name} named by {inc.labels['policy']} no longer "
@@ -187,8 +199,10 @@ def _violation(inc: Incident, issue: SecurityIssue, standard: str, line: str, co
     engine = inc.labels["policy_engine"]
     danger = f" What makes it dangerous here: {'; '.join(issue.danger)}." if issue.danger else ""
     seen = (f"Checked now on {issue.object}: {issue.evidence}." if confirmed else
-            f"kubetriage has no check that decides this rule the same way: the engine's word stands for "
-            f"{issue.object}.")
+            f"kubetriage has no check of its own for this rule: the engine's word stands for {issue.object}."
+            if issue.check == "policy_violation" else
+            f"kubetriage's own check ({issue.check}) decides less than this rule (the rule has parameters of its "
+            f"own) and is silent: the engine's word stands for {issue.object}.")
     denied = (f" The request was denied, so the object never ran; {issue.object} keeps asking for it."
               if inc.labels.get("policy_action") == "deny" else "")
     root = f"{_said(inc)}: {_message([], inc).rstrip('/. ')}. {seen}{denied} This breaks {standard}.{danger}"

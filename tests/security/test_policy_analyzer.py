@@ -191,3 +191,5 @@ def test_a_cluster_report_about_a_namespace_is_a_finding_about_that_namespace():
     finding = _conclude(incident, [obj("Namespace", "payments", None), _deploy("checkout"), DENY, report])
     assert finding.category == "security_policy_violation", finding.summary
     assert "require-ns-labels/check-team-label" in _text(finding) and "Namespace/payments" in _text(finding)
+    assert "kubectl get namespace payments -o yaml" in finding.commands
+    assert "kubectl get clusterpolicyreports -o wide" in finding.commands
