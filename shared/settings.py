@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from shared.errors import InvalidInput
+from shared.errors import Forbidden, InvalidInput
 
 REDIS_URL: Final = "REDIS_URL"
 REDIS_PREFIX: Final = "KUBETRIAGE_REDIS_PREFIX"
@@ -45,6 +45,7 @@ MODEL_REQUESTS_PER_MIN: Final = "KUBETRIAGE_MODEL_REQUESTS_PER_MIN"  # shared by
 MODEL_TOKENS_PER_MIN: Final = "KUBETRIAGE_MODEL_TOKENS_PER_MIN"
 SPECIALISTS: Final = "KUBETRIAGE_SPECIALISTS"  # the specialists deployed here (default: every one)
 PRICES_FILE: Final = "KUBETRIAGE_PRICES_FILE"  # the cost analyzer's price table, over the bundled one
+OPENCOST_URL: Final = "KUBETRIAGE_OPENCOST_URL"  # an OpenCost or Kubecost service: real cost per workload
 ALLOWED_REGISTRIES: Final = "KUBETRIAGE_ALLOWED_REGISTRIES"  # the security auditor's image allow-list
 DOC_HOSTS: Final = "KUBETRIAGE_DOC_HOSTS"  # hosts (and their subdomains) a diagnosis may link to
 DEFAULT_DOC_HOSTS: Final = ("kubernetes.io", "docs.aws.amazon.com", "cloud.google.com", "learn.microsoft.com",
@@ -92,6 +93,7 @@ class Settings:
     model_tokens_per_min: int = 400_000
     specialists: tuple[str, ...] | None = None  # None: every registered specialist is deployed
     prices_file: str | None = None
+    opencost_url: str | None = None
 
     @property
     def planner_name(self) -> str:
@@ -179,7 +181,15 @@ class Settings:
             specialists=tuple(n.strip() for n in text(SPECIALISTS).split(",") if n.strip())
             if text(SPECIALISTS) else None,
             prices_file=text(PRICES_FILE),
+            opencost_url=text(OPENCOST_URL),
         )
+        if settings.opencost_url:
+            from shared.cost.allocation import endpoint  # the one place that says what the URL may be
+
+            try:
+                endpoint(settings.opencost_url)
+            except (InvalidInput, Forbidden) as exc:
+                problems.append(f"{OPENCOST_URL}: {exc}")
         if bool(settings.slack_bot_token) != bool(settings.slack_channel):
             problems.append(f"{SLACK_BOT_TOKEN} and {SLACK_CHANNEL} go together: set both or neither")
         if problems:

@@ -70,7 +70,15 @@ def parse_logs_txt(text: str) -> dict[str, str]:
 
 
 class SnapshotCluster(InMemoryCluster):
-    """A loaded dump, read under the live backend's rules: names are names, known kinds only."""
+    """A loaded dump, read under the live backend's rules: names are names, known kinds only.
+
+    `documents`: the JSON files under extra/ that hold no Kubernetes object, by path under extra/
+    (`opencost/allocation.json`), for the tools that read them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.documents: dict[str, Any] = {}
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         resource = resource_of(kind)
@@ -113,7 +121,11 @@ def load_snapshot(path: str | Path, name: str = "snapshot") -> SnapshotCluster:
         for file in sorted(extra.rglob("*.json")):
             if "logs" in file.relative_to(extra).parts[:1]:
                 continue
-            for obj in _items(_read_json(file)):
+            doc = _read_json(file)
+            objects = _items(doc)
+            if not objects:  # no Kubernetes object: a document a tool reads as it is (an OpenCost allocation)
+                cluster.documents[file.relative_to(extra).as_posix()] = doc
+            for obj in objects:
                 if resource_for_kind(obj.get("kind", "")):
                     cluster.add(obj)
         for log_file in sorted((extra / "logs").glob("*/*/*.txt")):

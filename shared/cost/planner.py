@@ -75,6 +75,14 @@ def _with_others(top: Finding, others: list[Finding]) -> Finding:
     )
 
 
+def _allocation_sources(evidence: Evidence) -> list[str]:
+    """The allocation data the analyzers read (`OpenCost allocation, last 7d`): a verdict says it was checked."""
+    results = getattr(evidence, "results", None) or {}
+    return list(dict.fromkeys(f"{r.data['source']}, {r.data['window']}" for r in results.values()
+                              if r.tool == "cost_allocation" and r.ok and isinstance(r.data, dict)
+                              and r.data.get("configured")))
+
+
 def _unread(evidence: Evidence) -> list[str]:
     results = getattr(evidence, "results", None) or {}
     return [f"{r.tool}: {r.error}" for r in results.values() if not r.ok]
@@ -102,9 +110,12 @@ def _nothing_found(evidence: Evidence, checked: list[str]) -> Finding:
     incident = evidence.incident
     where = f"namespace {incident.namespace}" if incident.namespace else "the cluster"
     unread = _unread(evidence)
-    said = [item("checked", c) for c in checked] + [item("could not read", u) for u in unread]
+    sources = _allocation_sources(evidence)
+    said = [item("checked", c) for c in checked] + [item("usage and cost from", s) for s in sources] + \
+        [item("could not read", u) for u in unread]
     caveat = (" Some reads failed, so this is only as good as what could be read: "
               + "; ".join(unread[:3]) + ".") if unread else ""
+    caveat = (f" Usage and cost over time from the {' and '.join(sources)}." if sources else "") + caveat
     return make_finding(
         HEALTHY,
         f"No cost waste or spend change found in {where}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.cost.allocation import allocation_tool
 from shared.cost.aws import AwsReader
 from shared.cost.aws_tools import aws_tools
 from shared.cost.metrics import NODE_USAGE, POD_USAGE
@@ -25,5 +26,6 @@ def build_tools(settings: Any, environ: Mapping[str, str]) -> dict[str, ToolSpec
         parameters={"type": "object", "properties": {}},
         run=lambda _cluster, _args: dict(load_prices(prices_file).table),
     )
-    specs = (GET_RESOURCE, LIST_RESOURCES, OBJECT_EVENTS, POD_USAGE, NODE_USAGE, prices, *aws_tools(AwsReader(environ)))
+    specs = (GET_RESOURCE, LIST_RESOURCES, OBJECT_EVENTS, POD_USAGE, NODE_USAGE, prices, *aws_tools(AwsReader(environ)),
+             allocation_tool(getattr(settings, "opencost_url", None)))
     return {spec.name: spec for spec in specs}

@@ -46,7 +46,7 @@ def incident(namespace: str = "", question: str | None = None, reason: str = "Ma
                     labels=labels or {})
 
 
-def evidence(inc, objects, environ=None, prices_file=None):
+def evidence(inc, objects, environ=None, prices_file=None, opencost_url=None):
     """Recorded evidence over in-memory objects, read through the cost analyzer's own tools."""
     from shared.cluster.memory import InMemoryCluster
     from shared.cost.tools import build_tools
@@ -55,7 +55,7 @@ def evidence(inc, objects, environ=None, prices_file=None):
     from shared.tools.spec import ToolResult
 
     cluster = InMemoryCluster(objects)
-    tools = build_tools(Settings(prices_file=prices_file), environ or {})
+    tools = build_tools(Settings(prices_file=prices_file, opencost_url=opencost_url), environ or {})
 
     def run(call):
         try:

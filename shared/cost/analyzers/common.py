@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Final
 
 from shared.analyzers.base import Evidence
@@ -48,3 +49,14 @@ def failure(evidence: Evidence, tool: str, **args: Any) -> str | None:
 
 def money(amount: float) -> str:
     return f"${amount:,.2f}"
+
+
+def allocation(evidence: Evidence, aggregate: str, namespace: str | None) -> dict[str, Any] | None:
+    """What OpenCost or Kubecost says the scope cost over its window, or None when no allocation API is there."""
+    data = read_tool(evidence, "cost_allocation", aggregate=aggregate, **({"namespace": namespace} if namespace else {}))
+    return data if isinstance(data, dict) and data.get("configured") else None
+
+
+def basis(spent: Mapping[str, Any]) -> str:
+    """Where an allocation's numbers come from, as a person reads it: `OpenCost allocation, last 7d`."""
+    return f"{spent.get('source')}, {spent.get('window')}"

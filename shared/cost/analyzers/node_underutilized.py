@@ -9,7 +9,8 @@ from shared.analyzers.base import Evidence
 from shared.analyzers.facts import item, make_finding
 from shared.analyzers.quantities import format_bytes, format_cpu
 from shared.analyzers.strength import Strength
-from shared.cost.analyzers.common import prices, read_tool
+from shared.cost.analyzers.common import allocation, basis, money, prices, read_tool
+from shared.cost.prices import HOURS_PER_MONTH
 from shared.cost.workloads import NodeLoad, node_loads, percent
 from shared.diagnosis import Finding
 from shared.incident import Incident
@@ -73,6 +74,13 @@ class NodeUnderutilized:
                         f"consolidation) remove it, or drain it after checking its pods fit elsewhere; {saving}.")
             commands.append(f"kubectl describe node {node.name}")
         commands.append("kubectl top nodes")
+        spent = allocation(evidence, "namespace", None)
+        if spent is not None and spent.get("idle_cost"):  # what the capacity nobody requested really cost
+            hours = float(spent.get("window_hours") or 0.0) or 168.0
+            evidence_items.append(item(
+                f"idle capacity ({basis(spent)})",
+                f"{money(spent['idle_cost'])} of node capacity no pod requested over the window (about "
+                f"{money(spent['idle_cost'] * HOURS_PER_MONTH / hours)}/month)"))
         return make_finding(
             "cost_node_underutilized",
             f"{len(empty)} of {len(loads)} node(s) are mostly empty"
