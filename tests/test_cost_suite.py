@@ -46,3 +46,16 @@ def test_the_snapshot_loader_reads_the_metrics(suite):
     readings = cluster.metrics("pods", "analytics")
     assert readings and all(r["metadata"]["namespace"] == "analytics" for r in readings)
     assert len(cluster.metrics("nodes")) == 4
+
+
+def test_a_week_of_opencost_allocation_is_carried_as_the_api_writes_it_and_loaded_as_a_document(suite):
+    from shared.cluster.snapshot import load_snapshot
+
+    with_week = [p for p in suite.values() if (p / "extra" / "opencost" / "allocation.json").exists()]
+    assert len(with_week) >= 3
+    for path in with_week:
+        answer = json.loads((path / "extra" / "opencost" / "allocation.json").read_text())
+        (week,) = answer["data"]
+        assert answer["code"] == 200 and "__idle__" in week
+        assert all(a["properties"]["namespace"] == key.split("/")[0] for key, a in week.items() if "/" in key)
+        assert load_snapshot(path).documents["opencost/allocation.json"] == answer

@@ -3,6 +3,8 @@
 Each scenario is a kubectl dump plus `extra/metrics/pods.json` and `nodes.json` (as `kubectl get --raw
 /apis/metrics.k8s.io/v1beta1/pods` writes them) and, where the question is about AWS, `extra/aws.json`:
 the AWS state `kubetriage eval` stands up in a moto server for that scenario (shared/cost/aws_state.py).
+Where the cluster runs OpenCost, `extra/opencost/allocation.json` is its answer for the last week
+(`/allocation/compute?window=7d&aggregate=namespace,controller&accumulate=true`), read offline.
 Look-alikes must come back `healthy`: a batch namespace whose requests match its usage, a memory
 overcommit that is real demand, bound volumes, a bill that did not move, AWS resources all in use.
 """
@@ -32,6 +34,9 @@ SCENARIOS: Final = {
     "cost-aws-all-in-use-ask": cases.aws_all_in_use_ask,
     "cost-spend-by-team-tag-ask": cases.spend_by_team_tag_ask,
     "cost-old-ebs-snapshots-ask": cases.old_snapshots_ask,
+    "cost-overprovisioned-opencost-ask": cases.overprovisioned_opencost_ask,
+    "cost-reporting-quiet-now-busy-week-opencost-ask": cases.reporting_quiet_now_busy_week_ask,
+    "cost-cpu-overcommit-opencost-alert": cases.cpu_overcommit_opencost_alert,
 }
 
 

@@ -207,3 +207,39 @@ def old_snapshots_ask() -> Scenario:
         "cost_idle_resources", ["snapshot", "540", "estimate"],
         "A 2000 GiB pre-migration snapshot from a year and a half ago; last week's backup is recent and the "
         "AMI's own snapshot is kept with its image.")
+
+
+def overprovisioned_opencost_ask() -> Scenario:
+    cw = busy_world("cost-opencost-data")
+    deploy(cw, "data", "airflow-worker", replicas=3, cpu="2", memory="8Gi", used=(0.06, 0.18))
+    deploy(cw, "data", "trino-coordinator", replicas=1, cpu="4", memory="16Gi", used=(0.1, 0.25))
+    deploy(cw, "data", "dbt-docs", replicas=1, cpu="250m", memory="512Mi", used=(0.6, 0.7))
+    cw.week = {}  # OpenCost runs in this cluster; the week looks like this moment's reading
+    return cw, ask("data", question="what in namespace data reserves more than it uses, and what does it cost us?"), \
+        expected("cost_overprovisioned", ["airflow-worker", "trino-coordinator", "OpenCost allocation, last 7d",
+                                          "estimate"],
+                 "OpenCost is installed: the week's averages show airflow-worker and trino-coordinator using a few "
+                 "percent of their requests; the saving is priced from their real cost, and the diagnosis says so.")
+
+
+def reporting_quiet_now_busy_week_ask() -> Scenario:
+    cw = busy_world("cost-opencost-reporting")
+    deploy(cw, "reporting", "report-api", replicas=3, cpu="2", memory="6Gi", used=(0.04, 0.2))
+    cw.week = {("reporting", "report-api"): (0.71, 0.83)}
+    return cw, ask("reporting", question="is anything in namespace reporting over-provisioned?"), expected(
+        "healthy", ["namespace reporting", "OpenCost allocation, last 7d"],
+        "Look-alike: the metrics-server reading was taken at night (4% CPU); the week's OpenCost allocation shows "
+        "report-api using 71% / 83% of its requests. Not over-provisioned.")
+
+
+def cpu_overcommit_opencost_alert() -> Scenario:
+    cw = busy_world("cost-opencost-overcommit")
+    deploy(cw, "ml", "feature-store", replicas=3, cpu="3", memory="6Gi", used=(0.05, 0.3))
+    deploy(cw, "ml", "embedding-batch", replicas=2, cpu="2", memory="8Gi", used=(0.03, 0.1))
+    cw.week = {("ml", "embedding-batch"): (0.8, 0.75)}
+    return cw, alert("KubeCPUOvercommit", {}, "Cluster has overcommitted CPU resource requests.",
+                     "Cluster has overcommitted CPU resource requests for Pods by 1.6 CPU shares and cannot "
+                     "tolerate node failure.", minutes_ago=30), expected(
+        "cost_overprovisioned", ["feature-store", "OpenCost allocation, last 7d", "estimate"],
+        "feature-store reserves 9 CPU and uses 5% over the week; embedding-batch is idle at this reading but "
+        "busy over the week (80%) and must not be listed.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ class CostWorld:
     usage: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # (ns, workload) -> shares
     aws: dict[str, Any] | None = None
     no_metrics: bool = False
+    # A week of OpenCost allocation (extra/opencost/allocation.json): (ns, workload) -> the week's average
+    # usage shares where they differ from the metrics reading; None: no allocation API in this cluster.
+    week: dict[tuple[str, str], tuple[float, float]] | None = None
 
 
 def busy_world(seed: str) -> CostWorld:
@@ -124,10 +128,73 @@ def render(cw: CostWorld, out: Path, trigger: tuple[str, Any], expected: dict[st
         pods, nodes = _metrics(cw)
         (metrics / "pods.json").write_text(json.dumps(pods, indent=4) + "\n")
         (metrics / "nodes.json").write_text(json.dumps(nodes, indent=4) + "\n")
+    if cw.week is not None:
+        (path / "extra" / "opencost").mkdir(parents=True, exist_ok=True)
+        (path / "extra" / "opencost" / "allocation.json").write_text(json.dumps(_allocation(cw), indent=2) + "\n")
     if cw.aws is not None:
         (path / "extra").mkdir(exist_ok=True)
         (path / "extra" / "aws.json").write_text(json.dumps(cw.aws, indent=2) + "\n")
     return path
+
+
+# OpenCost's default prices (per core-hour, per GiB-hour): what an allocation of a cluster without a cloud
+# integration is priced at; the week the allocation covers ends at the start of the current hour.
+_CPU_HOURLY, _GIB_HOURLY, _WEEK_H = 0.031611, 0.004237, 168.0
+
+
+def _allocation(cw: CostWorld) -> dict[str, Any]:
+    """The week as OpenCost's `/allocation/compute?window=7d&aggregate=namespace,controller` would report it:
+    per workload its requests, its average usage (`cw.week`, else the metrics shares), their cost and
+    efficiency; the node capacity no pod requested as `__idle__`."""
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    window = {"start": (end - timedelta(hours=_WEEK_H)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+              "end": end.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    groups: dict[tuple[str, str, str], list[float]] = {}
+    for ns, kinds in sorted(cw.world.dump.items()):
+        for pod in kinds.get("pods", []):
+            if pod["status"].get("phase") != "Running":
+                continue
+            kind, name = owner_of(pod)
+            cpu_share, mem_share = (cw.week or {}).get((ns, name)) or cw.usage.get((ns, name), DEFAULT_SHARE)
+            req = pod_requests(pod["spec"])
+            cpu, mem = req.get("cpu", 0.0), req.get("memory", 0.0)
+            g = groups.setdefault((ns, kind.lower(), name), [0.0, 0.0, 0.0, 0.0])
+            g[0] += cpu
+            g[1] += cpu * cpu_share
+            g[2] += mem
+            g[3] += mem * mem_share
+    allocations: dict[str, Any] = {}
+    for (ns, kind, name), (cpu, cpu_used, mem, mem_used) in groups.items():
+        key = f"{ns}/{kind}:{name}"
+        allocations[key] = _entry(key, {"cluster": "default-cluster", "namespace": ns, "controller": name,
+                                        "controllerKind": kind}, window, cpu, cpu_used, mem, mem_used)
+    capacity_cpu = sum(parse_quantity(n["status"]["allocatable"]["cpu"]) or 0.0 for n in cw.world.nodes)
+    capacity_mem = sum(parse_quantity(n["status"]["allocatable"]["memory"]) or 0.0 for n in cw.world.nodes)
+    requested_cpu, requested_mem = sum(g[0] for g in groups.values()), sum(g[2] for g in groups.values())
+    allocations["__idle__"] = _entry("__idle__", {"cluster": "default-cluster"}, window,
+                                     max(capacity_cpu - requested_cpu, 0.0), 0.0,
+                                     max(capacity_mem - requested_mem, 0.0), 0.0)
+    return {"code": 200, "data": [allocations]}
+
+
+def _entry(key: str, props: dict[str, str], window: dict[str, str], cpu: float, cpu_used: float, mem: float,
+           mem_used: float) -> dict[str, Any]:
+    cpu_cost, ram_cost = cpu * _WEEK_H * _CPU_HOURLY, mem / 1024**3 * _WEEK_H * _GIB_HOURLY
+    cpu_eff, ram_eff = (cpu_used / cpu if cpu else 0.0), (mem_used / mem if mem else 0.0)
+    total = cpu_cost + ram_cost
+    return {"name": key, "properties": props, "window": window, "start": window["start"], "end": window["end"],
+            "minutes": _WEEK_H * 60, "cpuCores": round(cpu, 5), "cpuCoreRequestAverage": round(cpu, 5),
+            "cpuCoreUsageAverage": round(cpu_used, 5), "cpuCoreHours": round(cpu * _WEEK_H, 5),
+            "cpuCost": round(cpu_cost, 5), "cpuCostAdjustment": 0, "cpuCostIdle": 0, "cpuEfficiency": round(cpu_eff, 5),
+            "gpuCount": 0, "gpuHours": 0, "gpuCost": 0, "gpuCostAdjustment": 0, "gpuEfficiency": 0,
+            "networkTransferBytes": 0, "networkReceiveBytes": 0, "networkCost": 0, "networkCostAdjustment": 0,
+            "loadBalancerCost": 0, "loadBalancerCostAdjustment": 0, "pvBytes": 0, "pvByteHours": 0, "pvCost": 0,
+            "pvs": None, "pvCostAdjustment": 0, "ramBytes": round(mem), "ramByteRequestAverage": round(mem),
+            "ramByteUsageAverage": round(mem_used), "ramByteHours": round(mem * _WEEK_H),
+            "ramCost": round(ram_cost, 5), "ramCostAdjustment": 0, "ramCostIdle": 0, "ramEfficiency": round(ram_eff, 5),
+            "externalCost": 0, "sharedCost": 0, "totalCost": round(total, 5),
+            "totalEfficiency": round((cpu_eff * cpu_cost + ram_eff * ram_cost) / total, 5) if total else 0,
+            "lbAllocations": None}
 
 
 __all__ = ["CostWorld", "busy_world", "deploy", "empty_node", "format_bytes", "parse_quantity", "persistent_volume",
