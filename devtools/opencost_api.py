@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -20,6 +21,7 @@ PATHS = ("/allocation/compute", "/model/allocation")
 @dataclass
 class OpenCostServer:
     script: Any
+    delay_s: float = 0.0  # how long each answer takes (a slow or hung API)
     requests: list[tuple[str, str, dict[str, list[str]]]] = field(default_factory=list)
 
     def _next(self) -> Any:
@@ -37,6 +39,7 @@ class OpenCostServer:
                     server.requests.append((self.command, parts.path, parse_qs(parts.query)))
                     answer = server._next() if self.command == "GET" and parts.path in PATHS else 404
                 status, body = (answer, b"") if isinstance(answer, int) else (200, json.dumps(answer).encode())
+                time.sleep(server.delay_s)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

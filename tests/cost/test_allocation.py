@@ -96,6 +96,18 @@ def test_a_busy_allocation_api_is_retried_and_an_absent_one_is_a_failed_read():
     assert not missing.ok and "404" in missing.error and len(api.requests) == 1  # not worth a retry
 
 
+def test_a_hung_allocation_api_is_a_read_that_timed_out():
+    with OpenCostServer(WEEK, delay_s=1.5) as api:
+        executor = ToolExecutor(InMemoryCluster([]), build_tools(Settings(opencost_url=api.url), {}), timeout_s=0.3)
+        result = executor.run(ToolCall("cost_allocation", {}))
+    assert not result.ok and "timed out" in result.error
+
+
+def test_a_service_address_is_taken_by_the_settings():
+    url = "http://opencost.opencost.svc.cluster.local:9003"
+    assert Settings.from_env({"KUBETRIAGE_OPENCOST_URL": url}).opencost_url == url
+
+
 def test_no_allocation_api_is_an_answer_not_a_failure():
     got = allocation_tool(None).run(InMemoryCluster([]), {})
     assert got["configured"] is False and "KUBETRIAGE_OPENCOST_URL" in got["why"]
