@@ -26,6 +26,9 @@ def incident_from_binding(ce_type: str, data: Mapping[str, Any], cluster: str) -
     ref = data.get("roleRef") if isinstance(data.get("roleRef"), Mapping) else {}
     role_name = ref.get("name") if isinstance(ref.get("name"), str) else ""
     problems = [f"data.{f} is required" for f, v in (("metadata.name", name), ("roleRef.name", role_name)) if not v]
+    version = meta.get("resourceVersion")
+    if version is not None and not isinstance(version, str):
+        problems.append("data.metadata.resourceVersion must be a string")
     if problems:
         raise InvalidInput(problems)
     if ce_type.endswith(".delete"):
@@ -37,8 +40,9 @@ def incident_from_binding(ce_type: str, data: Mapping[str, Any], cluster: str) -
     who = ", ".join(f"{s.get('kind')}/{s.get('namespace') + '/' if s.get('namespace') else ''}{s.get('name')}"
                     for s in subjects) or "no subjects"
     role = f"{ref.get('kind')}/{role_name}"
+    print_ = fingerprint(cluster, namespace, f"{kind}/{name}", None, "security")
     return Incident(
-        fingerprint=fingerprint(cluster, namespace, f"{kind}/{name}", None, "security"),
+        fingerprint=print_,
         source="apiserver",
         family="security",
         reason="BindingChanged",
@@ -50,4 +54,7 @@ def incident_from_binding(ce_type: str, data: Mapping[str, Any], cluster: str) -
         first_seen=meta.get("creationTimestamp"),
         last_seen=meta.get("creationTimestamp"),
         severity="critical" if role_name in _POWERFUL else "warning",
+        # One version of a binding is one episode: the source's re-list on restart (an `add` per binding) and its
+        # resyncs join the investigation long after the window; a change (a new resourceVersion) is news.
+        dedupe_key=f"binding|{print_}|{version}" if version else None,
     )

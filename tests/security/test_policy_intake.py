@@ -169,3 +169,29 @@ def test_a_huge_namespace_report_is_bounded_work_and_says_what_it_left():
     assert sum(isinstance(i, Incident) for i in items) == MAX_PER_REPORT
     assert sum(isinstance(i, Resolved) for i in items) == MAX_RESOLVED_PER_REPORT
     assert any(isinstance(i, Noise) and "375 more failing results" in i.reason for i in items)
+
+
+def test_a_binding_listed_again_is_the_same_investigation_and_a_changed_one_is_new(store):
+    """The bindings source re-lists on restart (an `add` per binding) and may resync: the same resourceVersion
+    joins its investigation long after the window; a changed binding (a new resourceVersion) is new."""
+    import time
+
+    binding = {"kind": "ClusterRoleBinding", "apiVersion": "rbac.authorization.k8s.io/v1",
+               "metadata": {"name": "ci-admin", "resourceVersion": "7731", "creationTimestamp": "2026-12-07T09:59:00Z"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+               "subjects": [{"kind": "ServiceAccount", "name": "ci", "namespace": "tools"}]}
+    changed = {**binding, "metadata": {**binding["metadata"], "resourceVersion": "9120"},
+               "subjects": [*binding["subjects"], {"kind": "ServiceAccount", "name": "deployer", "namespace": "tools"}]}
+    with CaptureServer() as auditor:
+        emitter = HttpEmitter(None, {"security_auditor": auditor.url, "k8s_troubleshooter": auditor.url},
+                              "/kubetriage/router")
+        router = Router(settings=Settings(coalesce_window_s=1), store=store, emitter=emitter)
+        first = router.handle("/", _binary("b-1"), json.dumps(binding).encode())
+        time.sleep(1.2)
+        relisted = router.handle("/", _binary("b-2"), json.dumps(binding).encode())
+        time.sleep(1.2)
+        edited = router.handle("/", _binary("b-3"), json.dumps(changed).encode())
+    (a,), (b,), (c,) = first.body["accepted"], relisted.body["accepted"], edited.body["accepted"]
+    assert b["investigation_id"] == a["investigation_id"] and not b["new"]
+    assert c["investigation_id"] != a["investigation_id"] and c["new"]
+    assert len(auditor.requests) == 2
