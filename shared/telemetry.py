@@ -8,6 +8,7 @@ observes: every helper swallows its own errors.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -61,7 +62,7 @@ class _SafeSpan:
 
     def set_attributes(self, attributes: Mapping[str, Any]) -> None:
         try:
-            if not self._span.is_recording():  # no exporter: skip the redaction, on every event
+            if self._span is None or not self._span.is_recording():  # no exporter: skip the redaction, on every event
                 return
             self._span.set_attributes({k: _redact(v) for k, v in attributes.items() if v is not None})
         except Exception:  # noqa: BLE001
@@ -71,9 +72,21 @@ class _SafeSpan:
         self.set_attributes({key: value})
 
 
+def _tracing_loaded() -> bool:
+    """Whether anything could have installed a tracer provider: nobody can without importing the API.
+
+    Until then a span with no incoming context is the API's no-op (an invalid span, nothing to
+    propagate), so the router's cold path need not import opentelemetry to get it (about 10 ms).
+    """
+    return "opentelemetry.trace" in sys.modules
+
+
 @contextmanager
 def span(name: str, context: Any = None, **attributes: Any) -> Iterator[_SafeSpan]:
     """A span around some work; errors of the work propagate, errors of telemetry never do."""
+    if context is None and not _tracing_loaded():
+        yield _SafeSpan(None)
+        return
     try:
         from opentelemetry import trace
 
@@ -129,6 +142,8 @@ def extract_context(traceparent: str | None, tracestate: str | None = None) -> A
 
 def inject_context() -> dict[str, str]:
     """traceparent/tracestate of the current span, for the next CloudEvent."""
+    if not _tracing_loaded():  # no span can be current: nothing to propagate
+        return {}
     try:
         from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 

@@ -118,3 +118,32 @@ def test_tool_and_investigation_metrics_are_recorded(tmp_path):
             "kubetriage.investigation.steps", "kubetriage.investigation.tokens"} <= set(names)
     point = names["kubetriage.tool.duration"].data.data_points[0]
     assert point.attributes["tool"] == "pod_logs" and point.sum == 12.5
+
+
+ROUTER_EVENT = (
+    "import json, sys, tempfile\n"
+    "from shared.router import Router\nfrom shared.settings import Settings\n"
+    "from shared.stores.sqlite import SqliteStore\nfrom tests.intake.test_intake_fuzz import EVENT, _body, _ce\n"
+    "from tests.recording import RecordingEmitter\n"
+    "router = Router(settings=Settings(), store=SqliteStore(tempfile.mkdtemp() + '/s.db'),\n"
+    "                emitter=RecordingEmitter(), background_drain=False)\n"
+    "extra = {'ce-traceparent': sys.argv[1]} if len(sys.argv) > 1 else {}\n"
+    "reply = router.handle('/', _ce('dev.knative.apiserver.resource.add', **extra), _body(EVENT))\n"
+    "(_, _, extensions), = router.emitter.events\n"
+    "print(json.dumps({'status': reply.status, 'traceparent': extensions.get('traceparent'),\n"
+    "                  'otel': 'opentelemetry.trace' in sys.modules}))\n"
+)
+
+
+def test_an_event_without_trace_context_costs_the_router_no_opentelemetry_import():
+    out = subprocess.run([sys.executable, "-c", ROUTER_EVENT], capture_output=True, text=True, check=True)
+    answer = json.loads(out.stdout.splitlines()[-1])
+    assert answer["status"] == 202 and not answer["otel"] and not answer["traceparent"]
+
+
+def test_an_event_with_trace_context_is_handed_off_in_the_same_trace():
+    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    out = subprocess.run([sys.executable, "-c", ROUTER_EVENT, parent], capture_output=True, text=True, check=True)
+    answer = json.loads(out.stdout.splitlines()[-1])
+    assert answer["status"] == 202 and answer["otel"]
+    assert answer["traceparent"].split("-")[1] == "0af7651916cd43dd8448eb211c80319c"
