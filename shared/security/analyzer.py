@@ -18,10 +18,11 @@ from shared.analyzers.strength import Strength
 from shared.categories import HEALTHY
 from shared.diagnosis import EvidenceItem, Finding
 from shared.incident import Incident
-from shared.security.audit import Audit, audit, category_of, rank_key
+from shared.security.audit import Audit, audit, category_of, rank_key, strength_of
 from shared.security.issues import SecurityIssue
 from shared.security.policy_findings import engine_issues, is_policy_incident, policy_finding
 from shared.security.rbac import RbacGraph, bindings_of
+from shared.security.subject import Subject, now_from, trigger_subject
 from shared.tools.spec import ToolCall
 
 SHOWN: Final = 8
@@ -39,7 +40,8 @@ class SecurityAnalyzer:
 
     def first_tools(self, incident: Incident) -> list[ToolCall]:
         ns = incident.namespace or None
-        reads = [("roles", ns), ("rolebindings", ns), ("clusterroles", None), ("clusterrolebindings", None)]
+        reads = [("roles", ns), ("rolebindings", ns), ("clusterroles", None), ("clusterrolebindings", None),
+                 ("nodes", None)]  # the nodes' heartbeats are the cluster's "now": how old a grant is
         if incident.object_kind not in ("RoleBinding", "ClusterRoleBinding"):
             reads += [("networkpolicies", ns), ("pods", ns), *((kind, ns) for kind in _WORKLOADS)]
         calls = [ToolCall("list_resources", {k: v for k, v in (("kind", kind), ("namespace", n)) if v})
@@ -60,7 +62,9 @@ class SecurityAnalyzer:
             pods = evidence.list("pods", ns)
             owned = [p for p in pods if not (p.get("metadata") or {}).get("ownerReferences")]
             workloads = [w for kind in _WORKLOADS for w in evidence.list(kind, ns)] + owned
-        result = audit(ns, workloads, graph, evidence.list("networkpolicies", ns) if ns else (), pods, self._allowed)
+        on_binding = inc.object_kind in ("RoleBinding", "ClusterRoleBinding")
+        result = audit(ns, workloads, graph, evidence.list("networkpolicies", ns) if ns else (), pods, self._allowed,
+                       now=_now(evidence), network=not on_binding)
         if is_policy_incident(inc):  # a policy engine's verdict: checked against the live object
             reports = evidence.read("policy_reports", {"namespace": ns} if ns else {})
             return policy_finding(inc, reports, [*pods, *workloads], result, self._allowed, evidence.get)
@@ -68,10 +72,19 @@ class SecurityAnalyzer:
             seen, said = engine_issues(evidence.read("policy_reports", {"namespace": ns}), result.issues)
             result = replace(result, issues=tuple(sorted([*result.issues, *seen], key=rank_key)),
                              checked=(*result.checked, said))
-        issues = _focus(result.issues, inc)
         if inc.reason.startswith("Falco ") and inc.pod:
-            return _runtime_finding(inc, pods, graph, issues)
-        return _finding(inc, result, issues)
+            return _runtime_finding(inc, pods, graph, _focus(result.issues, inc))
+        subject = trigger_subject(inc, graph, workloads)
+        if subject is None:  # a namespace (or cluster) audit: the most severe finding heads
+            return _finding(inc, result, result.issues)
+        own = [i for i in result.issues if subject.owns(i)]
+        return _finding(inc, result, own, [i for i in result.issues if i not in own], subject)
+
+
+def _now(evidence: Evidence) -> Any:
+    inc = evidence.incident
+    return now_from([inc.last_seen, inc.first_seen, *(c.get("lastHeartbeatTime") for n in evidence.list("nodes")
+                                                      for c in (n.get("status") or {}).get("conditions") or [])])
 
 
 def _focus(issues: Sequence[SecurityIssue], inc: Incident) -> list[SecurityIssue]:
@@ -115,31 +128,45 @@ def _runtime_finding(inc: Incident, pods: Sequence[dict[str, Any]], graph: RbacG
         Strength.STATE_SAYS, SecurityAnalyzer.name)
 
 
-def _finding(inc: Incident, result: Audit, issues: Sequence[SecurityIssue]) -> Finding:
-    where = f"namespace {inc.namespace}" if inc.namespace else "the cluster"
+def _finding(inc: Incident, result: Audit, issues: Sequence[SecurityIssue],
+             context: Sequence[SecurityIssue] = (), subject: Subject | None = None) -> Finding:
+    """The audit's answer: its subject's most severe finding, or an honest healthy (with what was checked)."""
+    where = subject.name if subject else f"namespace {inc.namespace}" if inc.namespace else "the cluster"
     checked = "; ".join(result.checked)
     by_design = (f" Privileged by design and not reported: {', '.join(result.by_design)}."
-                 if result.by_design else "")
+                 if result.by_design and not subject else "")
+    notes = [n for n in result.notes if not subject or subject.name in n]
+    noted = f" Not findings: {'; '.join(notes)}." if notes else ""
+    aside = ""
+    if subject and context:
+        aside = (f" Elsewhere (context, not this audit's subject): {len(context)} findings, the worst "
+                 f"{context[0].severity} {context[0].check.replace('_', ' ')} on {context[0].object}.")
+    shown_context = [EvidenceItem(f"context · {i.severity} · {i.object} · {i.check}", i.evidence) for i in context[:3]]
     if not issues:
+        said, strength = subject.healthy(result) if subject else ("", Strength.STATE_SAYS)
+        if notes and any("known, managed grant" in n for n in notes):
+            strength = min(strength, Strength.CONTEXT)  # a judgement about a grant, not a reading
         return make_finding(
-            HEALTHY, f"No security findings in {where}", f"Checked {checked}: nothing breaks the Pod Security "
-            f"Standards, no binding grants more than its role needs, images are pinned.{by_design}",
-            [EvidenceItem("checked", checked)], [], [f"kubectl get rolebindings,networkpolicies -n {inc.namespace}"
-                                                    if inc.namespace else "kubectl get clusterrolebindings"],
-            Strength.STATE_SAYS, SecurityAnalyzer.name)
+            HEALTHY, f"No security findings on {where}" + (" (by design)" if "by design" in said else ""),
+            f"{said}Checked {checked}: nothing breaks the Pod Security Standards, no binding grants more than its "
+            f"role needs, images are pinned.{by_design}{noted}{aside}",
+            [EvidenceItem("checked", checked), *(EvidenceItem("note", n) for n in notes), *shown_context],
+            ["Review the members of the group in the identity provider" for n in notes if "known, managed" in n][:1],
+            [f"kubectl get rolebindings,networkpolicies -n {inc.namespace}" if inc.namespace
+             else "kubectl get clusterrolebindings"], strength, SecurityAnalyzer.name)
     top = issues[0]
     counts = {s: sum(1 for i in issues if i.severity == s) for s in ("critical", "high", "medium", "low")}
     tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     danger = f" What makes it dangerous here: {'; '.join(top.danger)}." if top.danger else ""
     root = (f"{top.object}: {top.evidence}. This breaks {top.rule}.{danger} {len(issues)} findings in {where} "
-            f"({tally}).{by_design}")
+            f"({tally}).{by_design}{noted}{aside}")
     evidence = [EvidenceItem(f"{i.severity} · {i.object} · {i.check}",
                              f"{i.evidence} (breaks {i.rule})" + (f"; {'; '.join(i.danger)}" if i.danger else ""))
                 for i in issues[:SHOWN]]
     recommendations = list(dict.fromkeys(f"[{i.severity}] {i.fix}" for i in issues[:SHOWN]))
     return make_finding(category_of(top), f"{top.severity.capitalize()}: {top.check.replace('_', ' ')} on "
-                        f"{top.object} ({tally} in {where})", root, evidence, recommendations,
-                        _commands(inc, issues[:SHOWN]), Strength.STATE_SAYS, SecurityAnalyzer.name)
+                        f"{top.object} ({tally} in {where})", root, [*evidence, *shown_context], recommendations,
+                        _commands(inc, issues[:SHOWN]), strength_of(top), SecurityAnalyzer.name)
 
 
 def _commands(inc: Incident, issues: Sequence[SecurityIssue]) -> list[str]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Final
 
+from shared.analyzers.strength import Strength
+from shared.security.escalation import follow_create_pods
 from shared.security.images import audit_images
 from shared.security.issues import SecurityIssue, object_name, raise_severity
 from shared.security.network import audit_network
 from shared.security.posture import audit_pod_spec, is_by_design, workload_pod_spec
-from shared.security.rbac import RbacGraph, audit_rbac, subject_key
+from shared.security.rbac import RbacGraph, audit_rbac, excused, is_system, subject_key
 
 WORKLOAD_KINDS: Final = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod")
 # The failure class a diagnosis takes from its most severe issue's check.
@@ -34,9 +37,21 @@ CATEGORY_OF: Final = {
     "no_default_deny": "security_network_unrestricted", "policy_allows_all": "security_network_unrestricted",
     "pods_without_policy": "security_network_unrestricted",
     "policy_violation": "security_policy_violation",  # a policy engine's rule the auditor has no check for
+    # A path to more than one holds: pods started as a stronger account. (escalate, bind and impersonate stay
+    # over-privilege: they come with wildcard roles far more often than alone, and the wildcard is the fix.)
+    "create_pods_escalation": "security_rbac_escalation",
 }
+# At one severity and danger, what the check gives away: a privileged container is the whole node (its
+# hostPath and host namespaces are parts of that), cluster-admin the whole cluster.
+_GIVES_AWAY: Final = ("privileged", "cluster_admin_binding", "create_pods_escalation", "can_escalate_roles",
+                      "can_bind_clusterroles", "can_impersonate_users", "added_capabilities", "host_path", "hostpid",
+                      "hostnetwork", "hostipc", "wildcard_rbac", "runs_as_root")
+# How strong each kind of evidence is: an object's own spec or binding read now says it (STATE_SAYS); a
+# policy engine's word the auditor has no check of its own for is a report, not a reading; an escalation
+# path is an inference about what could be done.
+STRENGTH_OF: Final = {"policy_violation": Strength.LOG_SIGNAL, "create_pods_escalation": Strength.CONTEXT}
 _RAISED_BY_ACCOUNT: Final = ("privileged", "host_path", "hostpid", "runs_as_root", "added_capabilities")
-_RAISES_POSTURE: Final = ("can_get_secrets", "can_list_secrets", "can_create_pods_exec", "cluster_admin_binding",
+_RAISES_POSTURE: Final = ("create_pods_escalation", "can_get_secrets", "can_list_secrets", "can_create_pods_exec", "cluster_admin_binding",
                           "can_escalate_roles", "can_bind_clusterroles", "can_impersonate_users")
 
 
@@ -45,12 +60,17 @@ class Audit:
     issues: tuple[SecurityIssue, ...]
     by_design: tuple[str, ...]  # privileged by design, said and not reported
     checked: tuple[str, ...]  # what was looked at, for an honest "nothing found"
+    notes: tuple[str, ...] = ()  # grants that are the intended model (tenancy, known managed), said not reported
 
 
 def category_of(issue: SecurityIssue) -> str:
-    if issue.check.startswith("can_"):
-        return "security_rbac_overprivileged"
-    return CATEGORY_OF.get(issue.check, "security_misconfiguration")
+    if issue.check in CATEGORY_OF:
+        return CATEGORY_OF[issue.check]
+    return "security_rbac_overprivileged" if issue.check.startswith("can_") else "security_misconfiguration"
+
+
+def strength_of(issue: SecurityIssue) -> Strength:
+    return STRENGTH_OF.get(issue.check, Strength.STATE_SAYS)
 
 
 def audit(
@@ -60,8 +80,12 @@ def audit(
     policies: Sequence[Mapping[str, Any]] = (),
     pods: Sequence[Mapping[str, Any]] = (),
     allowed_registries: Iterable[str] = (),
+    now: datetime | None = None,
+    network: bool = True,
 ) -> Audit:
-    rbac_issues = audit_rbac(rbac, [namespace] if namespace else None)
+    scope = [namespace] if namespace else None
+    rbac_issues = [follow_create_pods(rbac, i, now) if i.check == "can_create_pods" else i
+                   for i in audit_rbac(rbac, scope, now)]
     dangerous = account_risks(rbac_issues)
     issues: list[SecurityIssue] = list(rbac_issues)
     by_design: list[str] = []
@@ -76,16 +100,21 @@ def audit(
         account = subject_key("ServiceAccount", spec.get("serviceAccountName") or "default", meta.get("namespace"))
         found = audit_pod_spec(owner, spec) + audit_images(owner, spec, allowed_registries)
         issues += with_account_danger(found, dangerous.get(account), account)
-    if namespace:
+    if namespace and network:
         issues += audit_network(namespace, pods, policies)
+    notes = [why for subject in rbac.subjects() if not is_system(subject.split("/")[-1])
+             and (scope is None or not subject.startswith("ServiceAccount/") or subject.split("/")[1] in scope)
+             for why in excused(rbac, subject, now).values()]
     checked = (f"RBAC bindings of {len(rbac.subjects())} subjects", f"{len(workloads)} workloads against the Pod "
                "Security Standards", "image references", f"{len(policies)} network policies")
-    return Audit(tuple(sorted(issues, key=rank_key)), tuple(by_design), checked)
+    return Audit(tuple(sorted(issues, key=rank_key)), tuple(by_design), checked, tuple(dict.fromkeys(notes)))
 
 
-def rank_key(issue: SecurityIssue) -> tuple[int, bool, str]:
-    """Most severe first; at one severity, what the workload's own account makes worse first."""
-    return issue.rank, not issue.worse_here, issue.object
+def rank_key(issue: SecurityIssue) -> tuple[int, bool, int, str]:
+    """Most severe first; at one severity, what the workload's own account makes worse first, then what the
+    check gives away (the whole node, the cluster) before its parts."""
+    gives = _GIVES_AWAY.index(issue.check) if issue.check in _GIVES_AWAY else len(_GIVES_AWAY)
+    return issue.rank, not issue.worse_here, gives, issue.object
 
 
 def account_risks(rbac_issues: Iterable[SecurityIssue]) -> dict[str, SecurityIssue]:

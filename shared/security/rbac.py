@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 from shared.security.issues import SecurityIssue, object_name
+from shared.security.rbac_context import age_days, grants_everything, is_known_managed_grant, is_tenancy_grant
 
 SYSTEM_PREFIXES: Final = ("system:",)  # the control plane's own subjects and roles: by design
 # What lets an account take over more than its own work (CIS 5.1.x; the Kubernetes RBAC good practices).
@@ -122,8 +124,10 @@ def is_system(name: str) -> bool:
     return name.startswith(SYSTEM_PREFIXES)
 
 
-def audit_rbac(graph: RbacGraph, namespaces: Iterable[str] | None = None) -> list[SecurityIssue]:
-    """Bindings to cluster-admin, wildcards, accounts that can read Secrets, exec, create pods or escalate."""
+def audit_rbac(graph: RbacGraph, namespaces: Iterable[str] | None = None,
+               now: datetime | None = None) -> list[SecurityIssue]:
+    """Bindings to cluster-admin (or its equal), wildcards, accounts that can read Secrets, exec, create pods
+    or escalate; the intended model (tenancy, known managed grants) excused."""
     scope = set(namespaces) if namespaces is not None else None
     issues: list[SecurityIssue] = []
     for subject in graph.subjects():
@@ -131,34 +135,78 @@ def audit_rbac(graph: RbacGraph, namespaces: Iterable[str] | None = None) -> lis
         ns = rest.split("/")[0] if kind == "ServiceAccount" else None
         if is_system(rest) or (scope is not None and ns not in scope and ns is not None):
             continue
-        for binding, binding_kind in graph.bindings_of(subject):
-            ref = binding.get("roleRef") or {}
-            if ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
-                issues.append(SecurityIssue(
-                    "cluster_admin_binding", "critical", subject,
-                    f"{object_name(binding, binding_kind)} binds {subject} to ClusterRole/cluster-admin",
-                    "CIS Kubernetes Benchmark 5.1.1 (cluster-admin only where required)",
-                    f"Replace {object_name(binding, binding_kind)} with a Role granting only what {subject} needs"))
-        for grant in graph.grants(subject):
-            wildcard = "*" in (grant.rule.get("verbs") or []) and "*" in (grant.rule.get("resources") or [])
-            if wildcard and grant.role != "ClusterRole/cluster-admin":
-                issues.append(SecurityIssue(
-                    "wildcard_rbac", "high", subject, f"{grant.role} (via {grant.binding}) allows verbs * on *",
-                    "CIS Kubernetes Benchmark 5.1.3 (minimize wildcard use in Roles and ClusterRoles)",
-                    f"List the verbs and resources {subject} needs in {grant.role}"))
-        for verb, resource, meaning, severity in DANGEROUS:
-            grants = graph.can(subject, verb, resource)
-            if grants and not any(i.object == subject and i.check == "cluster_admin_binding" for i in issues):
-                where = "cluster-wide" if any(g.namespace is None for g in grants) else f"in {grants[0].namespace}"
-                issues.append(SecurityIssue(
-                    f"can_{verb}_{resource.replace('/', '_')}", severity, subject,
-                    f"{subject} can {verb} {resource} {where} through {grants[0].role} ({grants[0].binding})",
-                    "CIS Kubernetes Benchmark 5.1.2-5.1.8 (least privilege)",
-                    f"Remove {verb} on {resource} from {grants[0].role} unless {subject} needs to {meaning}",
-                    (f"can {meaning}",)))
-        if kind == "ServiceAccount" and rest.endswith("/default") and graph.grants(subject):
+        issues += subject_issues(graph, subject, now)
+    return issues
+
+
+def excused(graph: RbacGraph, subject: str, now: datetime | None) -> dict[str, str]:
+    """The subject's bindings that are the intended model, each with why (not findings; said as notes)."""
+    kind = subject.partition("/")[0]
+    found = {}
+    for binding, binding_kind in graph.bindings_of(subject):
+        ref = binding.get("roleRef") or {}
+        name = object_name(binding, binding_kind)
+        if is_tenancy_grant(kind, binding_kind, ref):
+            found[name] = (f"{name} gives {subject} the built-in ClusterRole/{ref.get('name')} inside namespace "
+                           f"{(binding.get('metadata') or {}).get('namespace')} only: the per-namespace tenancy model")
+        elif _is_cluster_admin(graph, binding, binding_kind) and is_known_managed_grant(kind, binding_kind, binding,
+                                                                                        now):
+            age = age_days(binding, now) or 0
+            found[name] = (f"{name} binds {subject} to cluster-admin, kept in Git by a GitOps tool for {age:.0f} days: "
+                           f"a known, managed grant (review who is in {subject} with the identity provider)")
+    return found
+
+
+def _is_cluster_admin(graph: RbacGraph, binding: Mapping[str, Any], binding_kind: str) -> bool:
+    """Bound to cluster-admin by name, or cluster-wide to a ClusterRole that allows everything (the same power)."""
+    ref = binding.get("roleRef") or {}
+    if ref.get("kind") != "ClusterRole":
+        return False
+    if ref.get("name") == "cluster-admin":
+        return True
+    return binding_kind == "ClusterRoleBinding" and any(grants_everything(r) for r in graph.rules_of_role(ref, None)[1])
+
+
+def subject_issues(graph: RbacGraph, subject: str, now: datetime | None = None) -> list[SecurityIssue]:
+    """What one subject's bindings allow that an auditor reports (its excused bindings count for nothing)."""
+    kind, _, rest = subject.partition("/")
+    skip = excused(graph, subject, now)
+    issues: list[SecurityIssue] = []
+    admin_roles: set[str] = set()
+    for binding, binding_kind in graph.bindings_of(subject):
+        name = object_name(binding, binding_kind)
+        if name in skip or not _is_cluster_admin(graph, binding, binding_kind):
+            continue
+        ref = binding.get("roleRef") or {}
+        role = f"ClusterRole/{ref.get('name')}"
+        admin_roles.add(role)
+        alias = ("" if ref.get("name") == "cluster-admin" else
+                 ", which allows * on * in every API group: cluster-admin in all but name")
+        issues.append(SecurityIssue(
+            "cluster_admin_binding", "critical", subject, f"{name} binds {subject} to {role}{alias}",
+            "CIS Kubernetes Benchmark 5.1.1 (cluster-admin only where required)",
+            f"Replace {name} with a Role granting only what {subject} needs"))
+    grants = [g for g in graph.grants(subject) if g.binding not in skip]
+    for grant in grants:
+        wildcard = "*" in (grant.rule.get("verbs") or []) and "*" in (grant.rule.get("resources") or [])
+        if wildcard and grant.role not in admin_roles:
             issues.append(SecurityIssue(
-                "default_sa_bound", "medium", subject, f"{subject} has bindings: every pod without its own "
-                "service account in the namespace gets them", "CIS Kubernetes Benchmark 5.1.5 (default service "
-                "accounts are not actively used)", f"Give the workloads their own ServiceAccount and unbind {subject}"))
+                "wildcard_rbac", "high", subject, f"{grant.role} (via {grant.binding}) allows verbs * on *",
+                "CIS Kubernetes Benchmark 5.1.3 (minimize wildcard use in Roles and ClusterRoles)",
+                f"List the verbs and resources {subject} needs in {grant.role}"))
+    for verb, resource, meaning, severity in DANGEROUS:
+        allowed = [g for g in graph.can(subject, verb, resource) if g.binding not in skip]
+        if allowed and not admin_roles:
+            where = "cluster-wide" if any(g.namespace is None for g in allowed) else f"in {allowed[0].namespace}"
+            issues.append(SecurityIssue(
+                f"can_{verb}_{resource.replace('/', '_')}", severity, subject,
+                f"{subject} can {verb} {resource} {where} through {allowed[0].role} ({allowed[0].binding})",
+                "CIS Kubernetes Benchmark 5.1.2-5.1.8 (least privilege)",
+                f"Remove {verb} on {resource} from {allowed[0].role} unless {subject} needs to {meaning}",
+                (f"can {meaning}",)))
+    if kind == "ServiceAccount" and rest.endswith("/default") and grants:
+        issues.append(SecurityIssue(
+            "default_sa_bound", "medium", subject, f"{subject} has bindings: every pod without its own "
+            "service account in the namespace gets them", "CIS Kubernetes Benchmark 5.1.5 (default service "
+            "accounts are not actively used)", f"Give the workloads their own ServiceAccount and unbind {subject}"))
     return issues
