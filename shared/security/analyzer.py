@@ -1,9 +1,11 @@
 """The security auditor's analyzer: read the namespace (or the cluster) and report what the audit finds.
 
 Every read goes through Evidence, so it is a recorded, checkpointed tool call like the
-troubleshooter's. What triggered it narrows the report: a binding event puts that binding first, a
-runtime alert (Falco) puts its pod first and says what its account can do; an audit request sweeps
-the namespace. Nothing found is said as such, with what was checked.
+troubleshooter's. What triggered it sets the subject: a binding event, or a request naming a workload
+(or a bare pod), is an audit of that object (its findings or its healthy/by-design verdict are the
+answer, the rest of the namespace is context); a runtime alert (Falco) puts its pod first and says what
+its account can do; an audit request sweeps the namespace and its most severe finding heads. Nothing
+found is said as such, with what was checked.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from shared.security.subject import Subject, now_from, trigger_subject
 from shared.tools.spec import ToolCall
 
 SHOWN: Final = 8
+_NOTHING: Final = ("nothing breaks the Pod Security Standards, no binding grants more than its role needs, images are "
+                   "pinned")
+_NOTHING_ON_BINDING: Final = "the binding grants nothing the auditor rates dangerous (what it does grant is noted below)"
 _WORKLOADS: Final = ("deployments", "statefulsets", "daemonsets", "cronjobs")
 
 
@@ -148,8 +153,8 @@ def _finding(inc: Incident, result: Audit, issues: Sequence[SecurityIssue],
             strength = min(strength, Strength.CONTEXT)  # a judgement about a grant, not a reading
         return make_finding(
             HEALTHY, f"No security findings on {where}" + (" (by design)" if "by design" in said else ""),
-            f"{said}Checked {checked}: nothing breaks the Pod Security Standards, no binding grants more than its "
-            f"role needs, images are pinned.{by_design}{noted}{aside}",
+            f"{said}Checked {checked}: {_NOTHING_ON_BINDING if subject and subject.is_binding else _NOTHING}."
+            f"{by_design}{noted}{aside}",
             [EvidenceItem("checked", checked), *(EvidenceItem("note", n) for n in notes), *shown_context],
             ["Review the members of the group in the identity provider" for n in notes if "known, managed" in n][:1],
             [f"kubectl get rolebindings,networkpolicies -n {inc.namespace}" if inc.namespace

@@ -31,7 +31,9 @@ def follow_create_pods(graph: RbacGraph, issue: SecurityIssue, now: datetime | N
     (worst, _, _), target = ranked[0]
     severity = SEVERITIES[worst]
     found = subject_issues(graph, target, now)
-    powers = "; ".join(i.evidence for i in found[:2]) or _described(graph.grants(target))
+    mine = graph.grants(target)
+    powers = "; ".join(i.evidence for i in found[:2]) or _described(
+        sorted(mine, key=lambda g: not (_WRITES & set(g.rule.get("verbs") or []))))
     where = "in any namespace" if None in spaces else f"in {', '.join(sorted(s for s in spaces if s))}"
     return SecurityIssue(
         "create_pods_escalation", severity, subject,

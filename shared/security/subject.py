@@ -29,8 +29,12 @@ class Subject:
     name: str  # Kind/namespace/name
     account: str | None = None  # a workload's ServiceAccount: what it can do is the workload's finding too
 
+    @property
+    def is_binding(self) -> bool:
+        return self.name.split("/")[0] in _BINDINGS
+
     def owns(self, issue: SecurityIssue) -> bool:
-        if self.name.split("/")[0] in _BINDINGS:
+        if self.is_binding:
             return any(f"{self.name}{end}" in issue.evidence for end in _ENDS)
         return issue.object in (self.name, self.account)
 
@@ -48,10 +52,12 @@ def trigger_subject(inc: Incident, graph: RbacGraph, workloads: Sequence[Mapping
         name = "/".join(p for p in (inc.object_kind, inc.namespace, inc.object_name) if p)
         present = any(object_name(b, k) == name for s in graph.subjects() for b, k in graph.bindings_of(s))
         return Subject(name) if present else None
-    if inc.workload_kind and inc.workload:
+    named = {(inc.workload_kind, inc.workload), ("Pod", inc.pod)} if inc.source == "manual" else {
+        (inc.workload_kind, inc.workload)}  # a person may name a bare pod; an alert's pod is the Falco path's
+    if inc.workload or inc.pod:
         for obj in workloads:
             meta = obj.get("metadata") or {}
-            if obj.get("kind") == inc.workload_kind and meta.get("name") == inc.workload:
+            if (obj.get("kind"), meta.get("name")) in named and meta.get("name"):
                 account = workload_pod_spec(obj).get("serviceAccountName") or "default"
                 return Subject(object_name(obj), subject_key("ServiceAccount", account, meta.get("namespace")))
     return None

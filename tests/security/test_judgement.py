@@ -115,14 +115,20 @@ REPORTS = _deploy("report-builder", "finance", sc={**SAFE_SC, "runAsUser": 0, "r
          ["Deployment/finance/report-builder"], "cruncher"),
         ([CRUNCHER, _deploy("ledger", "finance"), _deny("finance")], "finance", ("Deployment", "ledger"), "healthy",
          ["Deployment/finance/ledger"], "cruncher"),
+        ([CRUNCHER, obj("Pod", "one-off-export", "finance", spec={"serviceAccountName": "export", "containers": [
+            {"name": "x", "image": "registry.acme.io/x:1.0", "securityContext": {**SAFE_SC, "runAsUser": 0}}]}),
+          _deny("finance")], "finance", ("Pod", "one-off-export"), "security_runs_as_root",
+         ["Pod/finance/one-off-export"], "cruncher"),
     ],
     ids=["a node agent asked about by name is healthy by design though a neighbour has a finding",
          "the named workload's own finding heads though a neighbour's is critical",
-         "a clean named workload is healthy though a neighbour is privileged"],
+         "a clean named workload is healthy though a neighbour is privileged",
+         "a bare pod a person names is the subject though a neighbour is privileged"],
 )
 def test_a_request_naming_a_workload_audits_that_workload(objects, ns, workload, category, about, not_headline):
     kind, name = workload
-    finding = _ask(objects, ns, object_kind=kind, object_name=name, workload_kind=kind, workload=name)
+    named = {"pod": name} if kind == "Pod" else {"workload_kind": kind, "workload": name}
+    finding = _ask(objects, ns, object_kind=kind, object_name=name, **named)
     assert finding.category == category
     for text in about:
         assert text in finding.summary + " " + finding.root_cause, text
