@@ -35,6 +35,14 @@ def test_every_setting_the_code_reads_is_in_the_readme():
     assert not missing, f"settings missing from the README's table: {missing}"
 
 
+def test_every_category_the_specialists_can_produce_has_a_line_in_the_readme():
+    from shared.cost.brief import CATEGORIES as COST
+    from shared.security.brief import CATEGORIES as SECURITY
+
+    rows = set(re.findall(r"^\| `((?:security|cost)_[a-z_]+)` \|", README, flags=re.M))
+    assert len(SECURITY) >= 10 and set(SECURITY) | set(COST) <= rows, sorted(set(SECURITY) | set(COST) - rows)
+
+
 def test_the_example_files_belong_to_the_demo_cluster(tmp_path):
     (snapshot,) = render_suite(tmp_path, [DEMO_SCENARIO])
     event = json.loads((ROOT / "examples" / "event.json").read_text())
