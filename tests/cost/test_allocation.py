@@ -154,3 +154,44 @@ def test_a_workload_quiet_at_this_moment_but_busy_over_the_week_is_not_over_prov
     (without_allocation, *_) = _findings(None, _analytics())
     assert verdict.category == "healthy" and "OpenCost allocation, last 7d" in verdict.root_cause
     assert without_allocation.category == "cost_overprovisioned"  # one quiet reading alone would have said so
+
+
+def test_an_empty_nodes_finding_carries_what_the_idle_capacity_really_cost():
+    from shared.cost.analyzers.node_underutilized import ANALYZER as NODES
+    from tests.cost.cluster import node
+
+    objects = [node("busy-1"), node("busy-2"), node("empty-1", instance_type="m6i.2xlarge", cpu="8", memory="32Gi")]
+    objects += [pod("shop", f"api-7d9f8c6b5-{i}", cpu="2", memory="8Gi", owner="api", node=f"busy-{i % 2 + 1}")
+                for i in range(4)]
+    with OpenCostServer(WEEK) as api:
+        finding = NODES.conclude(evidence(incident(reason="ClusterIdleCapacity"), objects, opencost_url=api.url))
+    (idle,) = [e for e in finding.evidence if e.source == "idle capacity (OpenCost allocation, last 7d)"]
+    week = 6 * 168 * 0.031611 + 20 * 168 * 0.004237
+    assert f"${week:,.2f} of node capacity no pod requested" in idle.excerpt
+    assert f"${week * 730 / 168:,.2f}/month" in idle.excerpt
+
+
+def test_steps_of_a_window_add_their_costs_and_average_their_requests():
+    from shared.cost.allocation import summarize
+
+    day = {"start": "2026-12-06T00:00:00Z", "end": "2026-12-07T00:00:00Z"}
+    next_day = {"start": "2026-12-07T00:00:00Z", "end": "2026-12-08T00:00:00Z"}
+
+    def step(window, cpu_used):
+        a = allocation("shop/deployment:checkout", "shop", "deployment", "checkout", cpu=2.0, cpu_used=cpu_used,
+                       ram_gib=4.0, ram_used_gib=2.0, hours=24, start=window["start"], end=window["end"])
+        return {a["name"]: a}
+
+    got = summarize({"code": 200, "data": [step(day, 0.5), step(next_day, 1.5)]}, "OpenCost", "controller", None)
+    (row,) = got["rows"]
+    assert got["window_hours"] == 48.0
+    assert (row["cpu_request"], row["cpu_used"], row["cpu_efficiency"]) == (2.0, 1.0, 0.5)
+    assert row["cpu_cost"] == pytest.approx(2 * 48 * 0.031611, abs=0.001)
+
+
+def test_an_answer_that_is_not_an_allocation_is_a_failed_read():
+    from shared.errors import NotFound
+
+    with OpenCostServer({"code": 500, "message": "Prometheus unreachable"}) as api, \
+            pytest.raises(NotFound, match="Prometheus unreachable"):
+        _run(api.url, {})
