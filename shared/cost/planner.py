@@ -17,7 +17,8 @@ from shared.analyzers.base import Analyzer, Evidence, StopReading
 from shared.analyzers.facts import item, make_finding
 from shared.analyzers.strength import Strength
 from shared.categories import HEALTHY, UNKNOWN
-from shared.cost.analyzers.common import trigger_text
+from shared.cost.analyzers.common import named_objects, trigger_text
+from shared.cost.scope import CAN_READ, outside_source
 from shared.diagnosis import Finding
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,11 @@ def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Findi
     """The findings, the one that answers the trigger first; a `healthy` verdict when none."""
     incident = evidence.incident
     text = trigger_text(incident)
-    scored: list[tuple[tuple[bool, float, int], Finding]] = []
+    elsewhere = outside_source(incident.question or incident.message or "")
+    if elsewhere:  # nothing read here answers it: reading the cluster's waste would answer another question
+        return [_no_source(evidence, elsewhere)]
+    named = named_objects(incident)
+    scored: list[tuple[tuple[bool, bool, float, int], Finding]] = []
     checked: list[str] = []
     unanswered: list[str] = []  # what the trigger asked about and could not be read
     results = getattr(evidence, "results", None)
@@ -51,7 +56,8 @@ def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Findi
             if asked and failed:
                 unanswered.append(f"{getattr(analyzer, 'looks_for', name)} ({failed[0].tool}: {failed[0].error})")
             continue
-        scored.append(((asked, monthly_total(finding), -order), finding))
+        about_named = any(n in finding.summary for n in named)  # an alert about node X is answered about X
+        scored.append(((about_named, asked, monthly_total(finding), -order), finding))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     findings = [f for _, f in scored]
     if not findings:
@@ -103,7 +109,21 @@ def _not_read(evidence: Evidence, unanswered: list[str]) -> Finding:
         + "." + "".join(advice for marker, advice in _ADVICE if any(marker in u for u in unanswered)),
         [item("could not read", u) for u in unanswered],
         ["Fix the access named above and ask again."],
-        ["kubectl top nodes"], Strength.CONTEXT, "cost_planner", confidence=0.2)
+        ["kubectl top nodes"], Strength.CONTEXT, "cost_planner", caveats=2)
+
+
+def _no_source(evidence: Evidence, payee: str) -> Finding:
+    """The question is about a bill nothing here reads: unknown, saying what is read and what is not."""
+    where = f" for namespace {evidence.incident.namespace}" if evidence.incident.namespace else ""
+    return make_finding(
+        UNKNOWN,
+        f"Cannot answer about {payee}{where}: the cost analyzer has no source for {payee}'s charges",
+        f"The question is about {payee}, which the cost analyzer does not read. It reads {CAN_READ}. Nothing "
+        f"it reads says what {payee} charges, so it gives no verdict rather than one about something else.",
+        [item("cannot read", f"{payee} (its own billing console or usage API)"), item("can read", CAN_READ)],
+        [f"Look at {payee}'s own billing or usage page for this; ask the cost analyzer about the cluster's "
+         f"requests, nodes and volumes or the AWS bill."],
+        [], Strength.CONTEXT, "cost_planner", caveats=2)
 
 
 def _nothing_found(evidence: Evidence, checked: list[str]) -> Finding:
@@ -124,5 +144,7 @@ def _nothing_found(evidence: Evidence, checked: list[str]) -> Finding:
         said,
         ["Nothing to right-size now; look again when usage or the bill changes."],
         [f"kubectl top pods -n {incident.namespace}" if incident.namespace else "kubectl top nodes"],
-        Strength.CONTEXT, "cost_planner", confidence=0.5 if unread else 0.7,
+        # Thresholds not crossed at one reading: the objects' state, with that caveat, and one more when a
+        # read failed (what it would have shown is not known).
+        Strength.STATE_SAYS, "cost_planner", caveats=2 if unread else 1,
     )

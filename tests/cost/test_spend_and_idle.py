@@ -108,5 +108,5 @@ def test_nothing_found_is_said_with_what_was_checked_and_what_could_not_be_read(
     ev.read("pod_usage", {"namespace": "batch"})  # fails: no metrics in this cluster
     (verdict,) = analyze(analyzers, ev)
     assert verdict.category == "healthy" and verdict.summary == "No cost waste or spend change found in namespace batch"
-    assert "pod_usage" in verdict.root_cause and verdict.confidence == 0.5
+    assert "pod_usage" in verdict.root_cause and verdict.confidence == 0.58
     assert [e.excerpt for e in verdict.evidence][0] == "none things"

@@ -15,9 +15,23 @@ AWS_WORDS: Final = re.compile(r"\b(aws|bill|budget|invoice|ebs|snapshots?|elasti
                               r"nlb|ec2|cost ?anomal\w*|spend|account)\b", re.I)
 
 
+# Words that make a trigger about money at all: "what went up" asks about spend only next to one of these.
+MONEY_WORDS: Final = re.compile(r"\b(costs?|costing|spend\w*|pay\w*|paid|money|bills?|billed|billing|charg\w*|"
+                                r"expens\w*|pric\w*|dollars?|invoices?|budgets?)\b|\$\d", re.I)
+
+
 def trigger_text(incident: Incident) -> str:
     labels = " ".join(f"{k}={v}" for k, v in incident.labels.items())
     return " ".join(filter(None, (incident.reason, incident.message, incident.question, labels)))
+
+
+# Alert labels that name one object (kube-prometheus, node-exporter and FinOps rules spell them so).
+_OBJECT_LABELS: Final = ("node", "nodename", "kubernetes_node", "persistentvolume", "volume_id", "load_balancer")
+
+
+def named_objects(incident: Incident) -> tuple[str, ...]:
+    """The objects a trigger names by label (a node-idle alert's `node`): its answer must be about them."""
+    return tuple(v for k in _OBJECT_LABELS if (v := str(incident.labels.get(k) or "").strip()))
 
 
 def namespace_scope(incident: Incident) -> str | None:
@@ -28,6 +42,11 @@ def namespace_scope(incident: Incident) -> str | None:
 def is_about_aws(incident: Incident) -> bool:
     """AWS reads serve cluster-wide triggers and ones that speak of the bill, never one namespace's question."""
     return not incident.namespace or bool(AWS_WORDS.search(trigger_text(incident)))
+
+
+def asks(pattern: re.Pattern[str] | None, incident: Incident) -> bool:
+    """The trigger's words ask what `pattern` (an analyzer's `answers`) answers."""
+    return pattern is not None and bool(pattern.search(trigger_text(incident)))
 
 
 def prices(evidence: Evidence) -> Prices:

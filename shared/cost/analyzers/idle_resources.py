@@ -10,7 +10,7 @@ from typing import Any, Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import item, make_finding
 from shared.analyzers.strength import Strength
-from shared.cost.analyzers.common import is_about_aws, prices, read_tool
+from shared.cost.analyzers.common import asks, is_about_aws, prices, read_tool
 from shared.cost.prices import Estimate, Prices
 from shared.diagnosis import Finding
 from shared.incident import Incident
@@ -62,10 +62,16 @@ class IdleResources:
     name = "cost_idle_resources"
     looks_for = "idle AWS resources (unattached EBS volumes, free Elastic IPs, target-less load balancers, " \
                 "stopped instances' volumes, snapshots older than 90 days)"
-    answers = re.compile(r"\b(idle|unused|orphan\w*|unattached|waste\w*|forgotten|left ?over)\b", re.I)
+    # Leftovers and waste, however a person puts it: such a question reads the account whether or not it
+    # says "AWS" (what an environment left behind is in the cloud, not in the namespace that asks).
+    answers = re.compile(r"\b(idle|unused|orphan\w*|unattached|waste\w*|wasting|forgotten|left ?overs?|"
+                         r"left (?:behind|around|running)|leaves? (?:behind|around)|still (?:pay\w*|billed|charged|"
+                         r"costs?|costing)|keep (?:paying|being billed)|(?:nothing|nobody|no one) uses|not used|"
+                         r"no longer (?:used|needed)|decommission\w*|torn down|tear ?down|dangling|abandon\w*|"
+                         r"lying around|clean ?up)\b", re.I)
 
     def handles(self, incident: Incident) -> bool:
-        return is_about_aws(incident)
+        return is_about_aws(incident) or asks(self.answers, incident)
 
     def first_tools(self, incident: Incident) -> list[ToolCall]:
         return [ToolCall("aws_idle_resources", {}), ToolCall("aws_old_snapshots", {"age_days": SNAPSHOT_AGE_DAYS})]
@@ -92,7 +98,7 @@ class IdleResources:
             "Resources outlive what they were made for: a volume whose instance or claim is gone, an address "
             "or load balancer left behind by a deleted Service, a stopped instance's disks, old snapshots. Each "
             "bills until deleted.",
-            evidence_items, recs, commands, Strength.STATE_SAYS, self.name, confidence=0.85)
+            evidence_items, recs, commands, Strength.STATE_SAYS, self.name)
 
 
 ANALYZER: Final = IdleResources()

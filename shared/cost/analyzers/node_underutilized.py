@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final
 
 from shared.analyzers.base import Evidence
-from shared.analyzers.facts import item, make_finding
+from shared.analyzers.facts import item, make_finding, name_of
 from shared.analyzers.quantities import format_bytes, format_cpu
 from shared.analyzers.strength import Strength
-from shared.cost.analyzers.common import allocation, basis, money, prices, read_tool
+from shared.categories import HEALTHY
+from shared.cost.analyzers.common import allocation, basis, money, named_objects, prices, read_tool
+from shared.cost.node_removal import being_removed, kept_by
 from shared.cost.prices import HOURS_PER_MONTH
 from shared.cost.workloads import NodeLoad, node_loads, percent
 from shared.diagnosis import Finding
@@ -44,12 +46,20 @@ class NodeUnderutilized:
 
     def conclude(self, evidence: Evidence) -> Finding | None:
         nodes = evidence.list("nodes")
+        pods = evidence.list("pods")
+        loads = node_loads(nodes, pods, read_tool(evidence, "node_usage"))
+        named = list(named_objects(evidence.incident))
+        fine = _named_node_is_fine(named, nodes, loads) if named else None
+        if fine is not None:
+            return fine
         if len(nodes) < MIN_NODES:
             return None
-        loads = node_loads(nodes, evidence.list("pods"), read_tool(evidence, "node_usage"))
-        empty = [n for n in loads if is_mostly_empty(n)]
+        leaving = {name_of(n) for n in nodes if being_removed(n)}
+        empty = [n for n in loads if is_mostly_empty(n) and n.name not in leaving]
         if not empty or len(empty) == len([n for n in loads if not n.control_plane]):
             return None  # every node empty is an idle cluster, not a node to remove
+        empty.sort(key=lambda n: n.name not in named)  # the node an alert names first
+        by_name = {name_of(n): n for n in nodes}
         table = prices(evidence)
         evidence_items, recs, commands = [], [], []
         total = 0.0
@@ -70,8 +80,12 @@ class NodeUnderutilized:
                 saving = f"saving {estimate.text()}"
             else:
                 saving = f"no price for instance type {node.instance_type or 'unknown'} in {table.source}"
+            blockers = kept_by(by_name.get(node.name) or {}, pods)
+            evidence_items += [item(f"Node/{node.name} kept", b) for b in blockers]
             recs.append(f"Node {node.name} is mostly empty: let the cluster autoscaler (or Karpenter "
-                        f"consolidation) remove it, or drain it after checking its pods fit elsewhere; {saving}.")
+                        f"consolidation) remove it, or drain it after checking its pods fit elsewhere; {saving}."
+                        + (f" It stays because {'; '.join(blockers)}: remove that if nothing needs it."
+                           if blockers else ""))
             commands.append(f"kubectl describe node {node.name}")
         commands.append("kubectl top nodes")
         spent = allocation(evidence, "namespace", None)
@@ -83,11 +97,45 @@ class NodeUnderutilized:
                 f"{money(spent['idle_cost'] * HOURS_PER_MONTH / hours)}/month)"))
         return make_finding(
             "cost_node_underutilized",
-            f"{len(empty)} of {len(loads)} node(s) are mostly empty"
+            f"{len(empty)} of {len(loads)} node(s) are mostly empty, {empty[0].name}"
+            + (f" (kept: {kept[0]})" if (kept := kept_by(by_name.get(empty[0].name) or {}, pods)) else "")
             + (f" (about ${total:,.0f}/month, estimate)" if total else ""),
             "A node is billed whole whatever runs on it; these hold under a quarter of their capacity in requests "
             "and use, so their pods would fit on the other nodes.",
-            evidence_items, recs, commands, Strength.STATE_SAYS, self.name, confidence=0.75)
+            evidence_items, recs, commands, Strength.STATE_SAYS, self.name,
+            caveats=1)  # one reading of its load
+
+
+def _named_node_is_fine(named: list[str], nodes: list[dict[str, Any]], loads: list[NodeLoad]) -> Finding | None:
+    """A `healthy` answer about the node an alert names, with why: gone, already being removed, or busy."""
+    by_name = {name_of(n): n for n in nodes}
+    load = {n.name: n for n in loads}
+    name = named[0]
+    node = by_name.get(name)
+    if node is None:
+        if not nodes:
+            return None  # the nodes could not be read: nothing is known about it
+        why = f"Node {name} no longer exists: it was removed, so it is no longer billed"
+        facts = [item(f"Node/{name}", "not found among the cluster's nodes now")]
+    elif (reason := being_removed(node)) is not None:
+        why = f"Node {name} is idle because {reason}"
+        facts = [item(f"Node/{name}", reason)]
+    elif not is_mostly_empty(load[name]):
+        n = load[name]
+        used = "" if n.cpu_used is None else (f"; uses {percent(n.cpu_used, n.cpu_allocatable)}% CPU / "
+                                              f"{percent(n.memory_used or 0.0, n.memory_allocatable)}% memory now")
+        why = (f"Node {name} is not idle now: its pods request {percent(n.cpu_requested, n.cpu_allocatable)}% CPU "
+               f"/ {percent(n.memory_requested, n.memory_allocatable)}% memory of it{used}")
+        facts = [item(f"Node/{name}", f"{n.pods} pod(s) placed on it{used}")]
+    else:
+        return None  # idle and staying: the finding below says so
+    return make_finding(
+        HEALTHY, why,
+        f"{why}. An idle node is worth acting on only when it stays; this one needs nothing done about its cost"
+        " now. If the alert keeps firing for it, look at what keeps it.",
+        facts, [f"Nothing to remove for node {name}; if it is still there and idle in an hour, look again."],
+        [f"kubectl describe node {name}", "kubectl get nodes -o wide"], Strength.STATE_SAYS, "cost_node_underutilized",
+        caveats=1)
 
 
 ANALYZER: Final = NodeUnderutilized()

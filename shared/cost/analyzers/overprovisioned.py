@@ -55,7 +55,8 @@ def over_provisioned(wl: Workload) -> tuple[float, float] | None:
 class OverProvisioned:
     name = "cost_overprovisioned"
     looks_for = "workloads whose requests are far above their usage (metrics.k8s.io)"
-    answers = re.compile(r"over-?provision\w*|right-?siz\w*|overcommit\w*|requests?|reserv\w*", re.I)
+    # Whole words: a manual request's reason (`ManualRequest`) is not a question about requests.
+    answers = re.compile(r"\b(over-?provision\w*|right-?siz\w*|overcommit\w*|requests?|reserv\w*)\b", re.I)
 
     def handles(self, incident: Incident) -> bool:
         return True
@@ -127,7 +128,7 @@ class OverProvisioned:
             f"{percent(top.cpu_used, top.cpu_request)}% / {percent(top.memory_used, top.memory_request)}% of it, "
             f"so the nodes that hold these requests are paid for and idle." + _namespace_cost(evidence, ns, spent),
             evidence_items, recs, list(dict.fromkeys(commands)), Strength.STATE_SAYS, self.name,
-            confidence=0.8)
+            caveats=1)  # one metrics-server reading is not a week's peak
 
 
 def _from_allocation(row: Mapping[str, Any], waste: tuple[float, float], spent: Mapping[str, Any]) -> Estimate:

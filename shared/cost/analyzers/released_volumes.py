@@ -84,7 +84,7 @@ class ReleasedVolumes:
             f"(about ${total:,.0f}/month, estimate)",
             "A PersistentVolume with reclaimPolicy Retain keeps its disk after its claim is deleted: the "
             "volume goes Released and the cloud disk stays, billed every month, until someone deletes it.",
-            evidence_items, recs, list(dict.fromkeys(commands)), Strength.STATE_SAYS, self.name, confidence=0.85)
+            evidence_items, recs, list(dict.fromkeys(commands)), Strength.STATE_SAYS, self.name)
 
 
 ANALYZER: Final = ReleasedVolumes()

@@ -9,7 +9,7 @@ from typing import Any, Final
 from shared.analyzers.base import Evidence
 from shared.analyzers.facts import item, make_finding
 from shared.analyzers.strength import Strength
-from shared.cost.analyzers.common import is_about_aws, money, read_tool, trigger_text
+from shared.cost.analyzers.common import MONEY_WORDS, asks, is_about_aws, money, read_tool, trigger_text
 from shared.diagnosis import Finding
 from shared.incident import Incident
 from shared.tools.spec import ToolCall
@@ -34,11 +34,14 @@ def increase(report: Mapping[str, Any]) -> tuple[float, list[Mapping[str, Any]]]
 class SpendIncrease:
     name = "cost_spend_increase"
     looks_for = f"AWS spend by service over the last {WINDOW_DAYS} days against the {WINDOW_DAYS} before"
-    answers = re.compile(r"\b(jump\w*|increas\w*|spik\w*|went up|grew|grow\w*|rise|rising|higher|budget|"
-                         r"anomal\w*|bill)\b", re.I)
+    answers = re.compile(r"\b(jump\w*|increas\w*|spik\w*|went up|go(?:ne|es)? up|grew|grow\w*|rise|rising|"
+                         r"higher|doubl\w*|tripl\w*|budget|anomal\w*|bill|changed?)\b", re.I)
 
     def handles(self, incident: Incident) -> bool:
-        return is_about_aws(incident)
+        # Spend that changed is read from the bill, named or not ("our costs doubled"); a change in requests
+        # without a word about money is the cluster's own (over-provisioning), not the bill's.
+        return is_about_aws(incident) or (asks(self.answers, incident) and bool(MONEY_WORDS.search(
+            trigger_text(incident))))
 
     def _group(self, incident: Incident) -> str:
         m = _TAG.search(trigger_text(incident))
@@ -83,7 +86,7 @@ class SpendIncrease:
             f"mostly {top['key']} (+{money(float(top['change']))})",
             f"Cost Explorer's daily unblended cost by {dimension}: {top['key']} accounts for "
             f"{round(100 * float(top['change']) / change) if change else 0}% of the increase.",
-            evidence_items, recs, commands, Strength.STATE_SAYS, self.name, confidence=0.85)
+            evidence_items, recs, commands, Strength.STATE_SAYS, self.name)
 
 
 ANALYZER: Final = SpendIncrease()
