@@ -36,6 +36,7 @@ def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Findi
     scored: list[tuple[tuple[bool, bool, float, int], Finding]] = []
     checked: list[str] = []
     unanswered: list[str] = []  # what the trigger asked about and could not be read
+    answered = False  # an analyzer the trigger asked about read all it needed (and found nothing or something)
     results = getattr(evidence, "results", None)
     for order, (name, analyzer) in enumerate(analyzers.items()):
         answers = getattr(analyzer, "answers", None)
@@ -51,8 +52,9 @@ def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Findi
             log.exception("cost analyzer failed", extra={"analyzer": name})
             continue
         checked.append(getattr(analyzer, "looks_for", name))
+        failed = [r for k, r in (results or {}).items() if k not in before and not r.ok]
+        answered = answered or (asked and not failed)
         if finding is None:
-            failed = [r for k, r in (results or {}).items() if k not in before and not r.ok]
             if asked and failed:
                 unanswered.append(f"{getattr(analyzer, 'looks_for', name)} ({failed[0].tool}: {failed[0].error})")
             continue
@@ -61,7 +63,9 @@ def analyze(analyzers: Mapping[str, Analyzer], evidence: Evidence) -> list[Findi
     scored.sort(key=lambda pair: pair[0], reverse=True)
     findings = [f for _, f in scored]
     if not findings:
-        return [_not_read(evidence, unanswered) if unanswered else _nothing_found(evidence, checked)]
+        # Unknown only when nothing the question asked about could be read; a part that was read answers it,
+        # and the verdict says what could not be (weaker for it).
+        return [_not_read(evidence, unanswered) if unanswered and not answered else _nothing_found(evidence, checked)]
     return [_with_others(findings[0], findings[1:]), *findings[1:]]
 
 

@@ -87,3 +87,16 @@ def test_leftovers_without_any_aws_environment_say_the_cloud_was_not_read():
     said = " ".join((verdict.summary, verdict.root_cause, *(e.excerpt for e in verdict.evidence)))
     assert "aws_idle_resources" in said and "not configured" in said
     assert verdict.category == "unknown" or verdict.confidence < 0.55
+
+
+def test_a_question_one_check_answered_is_not_unknown_because_another_could_not_read():
+    """Unused disks: the PersistentVolumes were read (all Bound), the account could not be: a `healthy` that
+    says what it could not read, weaker than one that read everything; never `unknown`."""
+    from tests.cost.cluster import pv
+
+    inc = incident("ledger", "Are we paying for unused disks in ledger?")
+    volumes = [pv("pvc-ledger-0", size="200Gi", phase="Bound", claim=("ledger", "data-ledger-0"))]
+    (verdict,) = analyze(ANALYZERS, evidence(inc, volumes))
+    said = " ".join((verdict.root_cause, *(e.excerpt for e in verdict.evidence)))
+    assert verdict.category == "healthy" and "aws_idle_resources" in said
+    assert verdict.confidence < 0.7
