@@ -90,3 +90,16 @@ def test_nothing_found_is_no_stronger_than_what_it_read_and_a_failed_read_lowers
 def test_an_unknown_is_never_confident():
     (verdict,) = analyze(ANALYZERS, evidence(incident("shop", "How much does Sentry cost us for shop?"), []))
     assert verdict.category == "unknown" and verdict.confidence <= 0.3
+
+
+def test_a_weeks_allocation_is_no_caveat_and_passes_the_gate():
+    """Over-provisioning judged on a week of OpenCost averages is the state itself, not one reading."""
+    from devtools.opencost_api import OpenCostServer
+    from tests.cost.test_allocation import WEEK, _analytics, _findings
+
+    with OpenCostServer(WEEK) as api:
+        (week, *_) = _findings(api.url, _analytics())
+    (one_reading, *_) = _findings(None, _analytics())
+    assert week.category == one_reading.category == "cost_overprovisioned"
+    assert _derived(week) and is_conclusive(week, GATE)
+    assert one_reading.confidence < week.confidence

@@ -128,7 +128,7 @@ class OverProvisioned:
             f"{percent(top.cpu_used, top.cpu_request)}% / {percent(top.memory_used, top.memory_request)}% of it, "
             f"so the nodes that hold these requests are paid for and idle." + _namespace_cost(evidence, ns, spent),
             evidence_items, recs, list(dict.fromkeys(commands)), Strength.STATE_SAYS, self.name,
-            caveats=1)  # one metrics-server reading is not a week's peak
+            caveats=0 if wasted[0][3] is not None and spent else 1)  # one reading is not a week's peak
 
 
 def _from_allocation(row: Mapping[str, Any], waste: tuple[float, float], spent: Mapping[str, Any]) -> Estimate:
