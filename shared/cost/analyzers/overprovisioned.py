@@ -55,8 +55,9 @@ def over_provisioned(wl: Workload) -> tuple[float, float] | None:
 class OverProvisioned:
     name = "cost_overprovisioned"
     looks_for = "workloads whose requests are far above their usage (metrics.k8s.io)"
-    # Whole words: a manual request's reason (`ManualRequest`) is not a question about requests.
-    answers = re.compile(r"\b(over-?provision\w*|right-?siz\w*|overcommit\w*|requests?|reserv\w*)\b", re.I)
+    # `requests` as a word only: a manual request's reason (`ManualRequest`) is not a question about requests,
+    # while an alert name (`KubeCPUOvercommit`) still says overcommit inside it.
+    answers = re.compile(r"over-?provision\w*|right-?siz\w*|overcommit\w*|\brequests?\b|\breserv\w*", re.I)
 
     def handles(self, incident: Incident) -> bool:
         return True
