@@ -23,9 +23,10 @@ def _router(store, url, **settings):
     return Router(settings=Settings(**settings), store=store, emitter=emitter)
 
 
-def test_both_ha_replicas_at_once_never_get_a_409(store):
+def _at_once(store, senders):
+    """One crash-loop webhook sent by `senders` replicas at the same moment to a slow specialist."""
     body = json.dumps(webhook(alert(LABEL_SETS["KubePodCrashLooping"]))).encode()
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(senders)
     with CaptureServer(on_request=lambda _: time.sleep(0.3)) as specialist:
         router = _router(store, specialist.url)
 
@@ -33,8 +34,12 @@ def test_both_ha_replicas_at_once_never_get_a_409(store):
             barrier.wait()
             return router.handle("/alertmanager", JSON, body)
 
-        with ThreadPoolExecutor(4) as pool:
-            replies = list(pool.map(send, range(4)))
+        with ThreadPoolExecutor(senders) as pool:
+            return list(pool.map(send, range(senders))), specialist
+
+
+def test_both_ha_replicas_at_once_never_get_a_409(store):
+    replies, specialist = _at_once(store, 4)
     assert {r.status for r in replies} <= ALLOWED, [r.body for r in replies]
     assert len(specialist.requests) == 1
 
@@ -153,17 +158,7 @@ def test_a_claim_left_by_a_killed_worker_gets_a_5xx_until_it_lapses_then_the_ret
 
 
 def test_ha_replicas_at_once_wait_for_the_hand_off_under_way_and_all_get_a_2xx(store):
-    body = json.dumps(webhook(alert(LABEL_SETS["KubePodCrashLooping"]))).encode()
-    barrier = threading.Barrier(2)
-    with CaptureServer(on_request=lambda _: time.sleep(0.3)) as specialist:
-        router = _router(store, specialist.url)
-
-        def send(_):
-            barrier.wait()
-            return router.handle("/alertmanager", JSON, body)
-
-        with ThreadPoolExecutor(2) as pool:
-            replies = list(pool.map(send, range(2)))
+    replies, specialist = _at_once(store, 2)
     assert [r.status for r in replies] == [202, 202], [r.body for r in replies]
     assert len(specialist.requests) == 1
 
